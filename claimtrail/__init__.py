@@ -1,0 +1,3 @@
+"""claimtrail: policy briefs in, sourced facts out."""
+
+__version__ = "0.1.0"

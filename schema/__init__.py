@@ -1,0 +1,23 @@
+"""Typed records passed between claimtrail's stages (see :mod:`claimtrail.schema.records`)."""
+
+from claimtrail.schema.records import (
+    Block,
+    Claim,
+    ConversionError,
+    ConvertedDocument,
+    Extraction,
+    Link,
+    Mention,
+    RawDocument,
+)
+
+__all__ = [
+    "Block",
+    "Claim",
+    "ConversionError",
+    "ConvertedDocument",
+    "Extraction",
+    "Link",
+    "Mention",
+    "RawDocument",
+]
