@@ -1,1 +1,31 @@
+"""The only code that talks SQL: open a database, store documents, read them back.
 
+SQLite and PostgreSQL are served by the same code; the public surface for users is the
+views in :mod:`claimtrail.db.views`, described in CONTRACT.md.
+"""
+
+from claimtrail.db.engine import open_database
+from claimtrail.db.errors import DatabaseError, ReadOnlyError
+from claimtrail.db.query import query_readonly, summary
+from claimtrail.db.store import (
+    StoreResult,
+    finish_run,
+    is_stored,
+    record_failure,
+    start_run,
+    store_document,
+)
+
+__all__ = [
+    "DatabaseError",
+    "ReadOnlyError",
+    "StoreResult",
+    "finish_run",
+    "is_stored",
+    "open_database",
+    "query_readonly",
+    "record_failure",
+    "start_run",
+    "store_document",
+    "summary",
+]

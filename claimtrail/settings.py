@@ -1,0 +1,33 @@
+"""Where claimtrail finds its database, and how it keeps Prefect quiet and offline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DB = "sqlite:///claimtrail.db"
+
+
+def default_db_url() -> str:
+    """``$CLAIMTRAIL_DB``, else a SQLite file in the current folder (see CONTRACT.md)."""
+    return os.environ.get("CLAIMTRAIL_DB") or DEFAULT_DB
+
+
+def quiet_prefect() -> None:
+    """Prefect settings for a command-line run, unless the user set them already.
+
+    Analytics off (Prefect would otherwise try to reach the internet at start), a stable
+    home folder (a fresh one costs its temporary server about 10 s of database setup per
+    start), and only warnings on the console: flow and task logs still reach the Prefect
+    API and its UI.
+    """
+    home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "claimtrail" / "prefect"
+    defaults = {
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_HOME": str(home),
+        "PREFECT_LOGGING_LEVEL": "CRITICAL",
+        "PREFECT_SERVER_UI_ENABLED": "false",
+    }
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,129 @@
+"""Tables behind the public views.
+
+The tables are internal and may change; users and the acceptance checks read the views in
+:mod:`claimtrail.db.views`. Every column that the views expose as text is ``Text`` (never
+``VARCHAR(n)`` or ``DATE``), so the view column types are the same on SQLite and PostgreSQL.
+Children of a document cascade on delete, so removing a document never leaves orphans.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Integer, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MetaRow(Base):
+    """Key/value facts about the schema itself (e.g. which view definitions are installed)."""
+
+    __tablename__ = "claimtrail_meta"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class RunRow(Base):
+    """One ingest pass; documents point to the run that stored them."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+def _doc_fk() -> Mapped[int]:
+    return mapped_column(
+        Integer, ForeignKey("documents.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+
+
+class DocumentRow(Base):
+    """One row per distinct raw content (sha256), whether it converted or failed."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uri: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(Text)  # YYYY-MM-DD
+    authors: Mapped[str | None] = mapped_column(Text)  # "; "-joined
+    media_type: Mapped[str | None] = mapped_column(Text)
+    # NULL only for failures that never got any bytes (e.g. a fetch error); NULLs never collide.
+    sha256: Mapped[str | None] = mapped_column(Text, unique=True)
+    status: Mapped[str] = mapped_column(Text, index=True)  # 'ok' | 'failed'
+    error: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    pipeline_version: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("runs.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+class BlockRow(Base):
+    __tablename__ = "blocks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = _doc_fk()
+    kind: Mapped[str] = mapped_column(Text, index=True)
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)
+
+
+class LinkRow(Base):
+    __tablename__ = "links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = _doc_fk()
+    url: Mapped[str] = mapped_column(Text)
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+
+
+class MentionRow(Base):
+    __tablename__ = "mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = _doc_fk()
+    kind: Mapped[str] = mapped_column(Text, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    norm: Mapped[str | None] = mapped_column(Text, index=True)
+    page: Mapped[int | None] = mapped_column(Integer)
+
+
+class ClaimRow(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = _doc_fk()
+    actor: Mapped[str | None] = mapped_column(Text, index=True)
+    action: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[float] = mapped_column(Double)
+    unit: Mapped[str | None] = mapped_column(Text)
+    qualifier: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(Text, index=True)
+    date_start: Mapped[str | None] = mapped_column(Text)
+    date_end: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str] = mapped_column(Text)
+    start_char: Mapped[int] = mapped_column(Integer)
+    end_char: Mapped[int] = mapped_column(Integer)
+    page: Mapped[int | None] = mapped_column(Integer)
+    modality: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,257 @@
+"""Writing documents, failures and runs.
+
+A document is identified by the sha256 of its raw bytes: the same bytes arriving again,
+from the same or another place, are "unchanged" and write nothing. Each document is one
+transaction, so a crash or a concurrent writer never leaves half a document behind, and a
+failed document is a row too (status 'failed'), so users can see what did not make it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, ParamSpec, TypeVar
+
+from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+
+from claimtrail.db.engine import driver_message, write_transaction
+from claimtrail.db.errors import DatabaseError
+from claimtrail.db.models import (
+    Base,
+    BlockRow,
+    ClaimRow,
+    DocumentRow,
+    LinkRow,
+    MentionRow,
+    RunRow,
+)
+from claimtrail.schema.records import ConvertedDocument, Extraction, RawDocument
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreResult:
+    """What happened to one document: stored ("new"), already there, or recorded as failed."""
+
+    doc_id: int
+    status: Literal["new", "unchanged", "failed"]
+
+
+def _database_errors(func: Callable[P, T]) -> Callable[P, T]:
+    """Report database trouble as :class:`DatabaseError`, so callers catch one class for it.
+
+    Problems with a document itself (offsets that do not match its text, a value the
+    database cannot hold) are ValueError: they fail that document, not the whole run.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return func(*args, **kwargs)
+        except DataError as exc:
+            raise ValueError(f"the database refused this document: {driver_message(exc)}") from exc
+        except DBAPIError as exc:
+            raise DatabaseError(f"database error: {driver_message(exc)}") from exc
+
+    return wrapper
+
+
+@_database_errors
+def store_document(
+    engine: Engine,
+    raw: RawDocument,
+    converted: ConvertedDocument,
+    extraction: Extraction,
+    run_id: int | None = None,
+) -> StoreResult:
+    """Store a converted document with its blocks, links, mentions and claims, all or nothing.
+
+    Bytes already stored as an ok document are "unchanged". A failed row for the same bytes
+    is replaced in place (same doc_id): it was a retry that now works. Failed rows without
+    bytes (a fetch error) for the same URI are removed, for the same reason.
+    """
+    _check_spans(converted, extraction)
+    sha = hashlib.sha256(raw.content).hexdigest()
+    values = {
+        "uri": raw.uri,
+        "source_url": converted.source_url or raw.source_url,
+        "title": converted.title,
+        "published": converted.published,
+        "authors": "; ".join(converted.authors) or None,
+        "media_type": converted.media_type,
+        "sha256": sha,
+        "status": "ok",
+        "error": None,
+        "text": converted.text,
+        "pipeline_version": extraction.pipeline_version or None,
+        "run_id": run_id,
+        "created_at": datetime.now(UTC),
+    }
+
+    def attempt() -> StoreResult:
+        with write_transaction(engine) as conn:
+            found = _find(conn, sha, raw.uri)
+            if found is not None and found.status == "ok":
+                return StoreResult(found.id, "unchanged")
+            if found is None:
+                doc_id = conn.execute(insert(DocumentRow).values(values)).inserted_primary_key[0]
+            elif _replace_failed(conn, found.id, values):
+                doc_id = found.id
+            else:  # a concurrent writer replaced the failed row first
+                return StoreResult(found.id, "unchanged")
+            conn.execute(
+                delete(DocumentRow).where(
+                    DocumentRow.uri == raw.uri,
+                    DocumentRow.sha256.is_(None),
+                    DocumentRow.status == "failed",
+                )
+            )
+            _insert_children(conn, doc_id, converted, extraction)
+            return StoreResult(doc_id, "new")
+
+    return _retry_on_conflict(attempt)
+
+
+@_database_errors
+def record_failure(
+    engine: Engine, raw: RawDocument, error: str, run_id: int | None = None
+) -> StoreResult:
+    """Record that ``raw`` could not be processed, unless its bytes are already stored ok.
+
+    Repeated failures of the same bytes (or, without bytes, of the same URI) update one row
+    with the latest error instead of piling up. An ok document is never overwritten: then
+    the result is "unchanged".
+    """
+    sha = hashlib.sha256(raw.content).hexdigest() if raw.content else None
+    values = {
+        "uri": raw.uri,
+        "source_url": raw.source_url,
+        "media_type": raw.media_type_hint,
+        "sha256": sha,
+        "status": "failed",
+        "error": error,
+        "text": "",
+        "run_id": run_id,
+    }
+
+    def attempt() -> StoreResult:
+        with write_transaction(engine) as conn:
+            found = _find(conn, sha, raw.uri)
+            if found is None:
+                doc_id = conn.execute(insert(DocumentRow).values(values)).inserted_primary_key[0]
+                return StoreResult(doc_id, "failed")
+            if found.status == "ok" or not _replace_failed(conn, found.id, values):
+                return StoreResult(found.id, "unchanged")
+            return StoreResult(found.id, "failed")
+
+    return _retry_on_conflict(attempt)
+
+
+@_database_errors
+def start_run(engine: Engine, kind: str) -> int:
+    """Open a run (an ingest pass) and return its id for the documents it stores."""
+    with write_transaction(engine) as conn:
+        return conn.execute(insert(RunRow).values(kind=kind)).inserted_primary_key[0]
+
+
+@_database_errors
+def finish_run(
+    engine: Engine, run_id: int, counts: dict[str, int], notes: str | None = None
+) -> None:
+    """Close a run with its counts (e.g. new/unchanged/failed) and optional notes."""
+    with write_transaction(engine) as conn:
+        done = conn.execute(
+            update(RunRow)
+            .where(RunRow.id == run_id)
+            .values(finished_at=datetime.now(UTC), counts=dict(counts), notes=notes)
+        )
+        if done.rowcount != 1:
+            raise DatabaseError(f"no run with id {run_id}")
+
+
+def _retry_on_conflict(attempt: Callable[[], StoreResult]) -> StoreResult:
+    """Run ``attempt`` again if a concurrent writer inserted the same sha256 first.
+
+    Between our lookup and our insert another process may commit the same bytes; the
+    unique index turns that into an IntegrityError, and the second attempt then finds the
+    row and answers like any later arrival would. A second conflict is a real error.
+    """
+    try:
+        return attempt()
+    except IntegrityError:
+        return attempt()
+
+
+def _find(conn: Connection, sha: str | None, uri: str) -> Row[Any] | None:
+    """The row holding these bytes; for a failure without bytes, the byte-less row of the URI."""
+    query = select(DocumentRow.id, DocumentRow.status)
+    if sha is not None:
+        query = query.where(DocumentRow.sha256 == sha)
+    else:
+        query = query.where(DocumentRow.sha256.is_(None), DocumentRow.uri == uri).limit(1)
+    return conn.execute(query).first()
+
+
+def _replace_failed(conn: Connection, doc_id: int, values: dict[str, Any]) -> bool:
+    """Overwrite a failed row; False when it is no longer failed (another writer won)."""
+    result = conn.execute(
+        update(DocumentRow)
+        .where(DocumentRow.id == doc_id, DocumentRow.status == "failed")
+        .values(values)
+    )
+    return result.rowcount == 1
+
+
+def _insert_children(
+    conn: Connection, doc_id: int, converted: ConvertedDocument, extraction: Extraction
+) -> None:
+    children: list[tuple[type[Base], Iterable[object]]] = [
+        (BlockRow, converted.blocks),
+        (LinkRow, converted.links),
+        (MentionRow, extraction.mentions),
+        (ClaimRow, extraction.claims),
+    ]
+    for model, records in children:
+        columns = [c.name for c in model.__table__.columns if c.name not in ("id", "doc_id")]
+        rows = [{"doc_id": doc_id} | {c: getattr(r, c) for c in columns} for r in records]
+        if rows:
+            conn.execute(insert(model), rows)
+
+
+def _check_spans(converted: ConvertedDocument, extraction: Extraction) -> None:
+    """Refuse a document whose offsets break the contract the views promise users.
+
+    ``substr(text, start_char + 1, end_char - start_char)`` must give back a mention's text
+    and a claim's quote; blocks and links must lie inside the text. NUL characters are
+    refused because PostgreSQL cannot store them in text.
+    """
+    text = converted.text
+    if "\x00" in text:
+        raise ValueError("document text contains NUL characters, which PostgreSQL cannot store")
+    spans: list[tuple[str, int, int, str | None]] = [
+        (f"{b.kind} block", b.start_char, b.end_char, None) for b in converted.blocks
+    ]
+    spans += [(f"link {k.url!r}", k.start_char, k.end_char, None) for k in converted.links]
+    spans += [(f"{m.kind} mention", m.start_char, m.end_char, m.text) for m in extraction.mentions]
+    spans += [("claim quote", c.start_char, c.end_char, c.quote) for c in extraction.claims]
+    for what, start, end, expected in spans:
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"{what} [{start}:{end}] lies outside the text (length {len(text)})")
+        if expected is not None and text[start:end] != expected:
+            raise ValueError(f"{what} {expected!r} is not text[{start}:{end}] {text[start:end]!r}")
+
+
+@_database_errors
+def is_stored(engine: Engine, sha256: str) -> bool:
+    """True when these bytes are already stored as an ok document: nothing to redo."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(DocumentRow.id).where(DocumentRow.sha256 == sha256, DocumentRow.status == "ok")
+        ).first()
+    return found is not None

@@ -1,0 +1,247 @@
+"""Turn raw bytes into canonical text: a registry of converters keyed by media type.
+
+Converters are plain functions ``(RawDocument) -> ConvertedDocument`` that know nothing
+of Prefect or the database. Each lives in its own module and registers itself with
+``@converter("media/type")``; the imports at the bottom of this file load them, so a new
+format is one new module plus one import line.
+
+This module also holds the two small helpers every converter shares, so all of them obey
+the same output contract (see :class:`DocBuilder`):
+
+- :class:`Inline` collects the text of one block from pieces (text nodes, link anchors,
+  removed URLs), collapsing whitespace as it goes and keeping link offsets exact;
+- :class:`DocBuilder` joins blocks with ``"\\n\\n"`` (``"\\n"`` between consecutive list
+  items or table rows) and records each block's span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from claimtrail.schema.records import (
+    Block,
+    BlockKind,
+    ConversionError,
+    ConvertedDocument,
+    Link,
+    RawDocument,
+)
+from claimtrail.extractors.sniff import sniff_media_type
+
+Converter = Callable[[RawDocument], ConvertedDocument]
+_REGISTRY: dict[str, Converter] = {}
+
+
+def converter(*media_types: str) -> Callable[[Converter], Converter]:
+    """Register the decorated function as the converter for ``media_types``."""
+
+    def register(func: Converter) -> Converter:
+        for media_type in media_types:
+            _REGISTRY[media_type] = func
+        return func
+
+    return register
+
+
+def registered_media_types() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def convert(raw: RawDocument) -> ConvertedDocument:
+    """Sniff ``raw`` and run the converter for its media type.
+
+    Raises :class:`ConversionError` (with a one-line message meant for users) for empty,
+    binary, unsupported or unreadable documents.
+    """
+    media_type = sniff_media_type(raw.content, raw.uri)
+    func = _REGISTRY.get(media_type)
+    if func is None:
+        raise ConversionError(f"unsupported file type ({media_type})")
+    return func(raw)
+
+
+# --------------------------------------------------------------------------- building text
+
+_WS = re.compile(r"\s+")
+# Characters that carry no text: zero-width space/joiners, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# After a removed URL, no space goes before these (``report (<url>).`` -> ``report.``).
+_CLOSING = set(".,;:!?)]}”’%")
+
+
+@dataclass
+class Inline:
+    """The text of one block, assembled from pieces with whitespace collapsed.
+
+    Spaces are added lazily: a whitespace run in the input becomes one space, but only
+    once non-space text follows, so a block never starts or ends with a space and no
+    space appears where the source had none (no ``word ,`` from inline markup).
+    """
+
+    text: str = ""
+    links: list[tuple[str, int, int]] = field(default_factory=list)
+    _space: bool = False
+    _after_cut: bool = False
+
+    def add(self, piece: str, url: str | None = None) -> None:
+        """Append ``piece``; with ``url`` the piece is a link anchor."""
+        piece = _WS.sub(" ", _INVISIBLE.sub("", piece))
+        if piece.startswith(" "):
+            self._space = True
+            piece = piece[1:]
+        if not piece:
+            return
+        if self._space and self.text and not (self._after_cut and piece[0] in _CLOSING):
+            self.text += " "
+        self._after_cut = False
+        self._space = piece.endswith(" ")
+        piece = piece.rstrip(" ")
+        start = len(self.text)
+        self.text += piece
+        if url:
+            self.links.append((url, start, len(self.text)))
+
+    def space(self) -> None:
+        """A separator that must not glue words together (``<br>``, table cells...)."""
+        self._space = True
+
+    def cut(self, url: str | None) -> None:
+        """Mark where a bare URL was removed: a zero-width link at this position."""
+        if url:
+            self.links.append((url, len(self.text), len(self.text)))
+        self._after_cut = True
+
+
+_BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"’”]")
+
+
+def cut_urls(text: str) -> Inline:
+    """Prose with bare URLs cut out (each kept as a zero-width link where it stood):
+    URLs are not prose, and their digits would read as counts and dates."""
+    inline, pos = Inline(), 0
+    for m in _BARE_URL.finditer(text):
+        inline.add(text[pos : m.start()])
+        url = m.group(0)
+        inline.cut(url if url.startswith("http") else "https://" + url)
+        pos = m.end()
+    inline.add(text[pos:])
+    return inline
+
+
+@dataclass
+class DocBuilder:
+    """Accumulates blocks into canonical text; every block span is exactly its text."""
+
+    parts: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    length: int = 0
+
+    def add(self, kind: BlockKind, inline: Inline | str, page: int | None = None) -> Block | None:
+        """Append one block (skipped when it has no text); returns the new block."""
+        if isinstance(inline, str):
+            piece, inline = inline, Inline()
+            inline.add(piece)
+        if not inline.text:
+            return None
+        if self.blocks:
+            tight = kind == self.blocks[-1].kind and kind in ("list_item", "table_row")
+            sep = "\n" if tight else "\n\n"
+            self.parts.append(sep)
+            self.length += len(sep)
+        start = self.length
+        self.parts.append(inline.text)
+        self.length += len(inline.text)
+        block = Block(kind, start, self.length, page)
+        self.blocks.append(block)
+        for url, s, e in inline.links:
+            self.links.append(Link(url, start + s, start + e))
+        return block
+
+    def retitle(self, index: int, kind: BlockKind) -> None:
+        """Change the kind of an already added block (e.g. a heading that is the title)."""
+        b = self.blocks[index]
+        self.blocks[index] = Block(kind, b.start_char, b.end_char, b.page)
+
+    def block_text(self, index: int) -> str:
+        b = self.blocks[index]
+        return "".join(self.parts)[b.start_char : b.end_char]
+
+    def build(self, media_type: str, **meta: object) -> ConvertedDocument:
+        return ConvertedDocument(
+            text="".join(self.parts),
+            media_type=media_type,
+            blocks=list(self.blocks),
+            links=list(self.links),
+            **meta,  # type: ignore[arg-type]
+        )
+
+
+# ---------------------------------------------------------------------- shared metadata
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||&|\band\b)\s*", re.IGNORECASE)
+
+
+def split_authors(value: str) -> list[str]:
+    """``"A, B and C"`` -> ``["A", "B", "C"]``, but ``"Fink, Anya L."`` stays one name.
+
+    Commas separate names only when every comma-part has at least two words; otherwise
+    they are read as "Last, First".
+    """
+    names: list[str] = []
+    for part in _AUTHOR_SPLIT.split(value):
+        part = part.strip(" ,;")
+        if not part:
+            continue
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            names.extend(pieces)
+        else:
+            names.append(part if len(pieces) <= 1 else ", ".join(pieces))
+    return [re.sub(r"^by\s+", "", n, flags=re.IGNORECASE) for n in names]
+
+
+def parse_date(value: str) -> str | None:
+    """An absolute date written in English -> ``YYYY-MM-DD`` (never "yesterday")."""
+    import dateparser  # slow to import; only converters that need dates pay for it
+
+    value = value.strip()
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if iso:
+        return iso.group(0)
+    parsed = dateparser.parse(
+        value,
+        languages=["en"],
+        settings={
+            "PARSERS": ["custom-formats", "absolute-time"],
+            "PREFER_DAY_OF_MONTH": "first",
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
+    return parsed.date().isoformat() if parsed else None
+
+
+_DATELINE = re.compile(
+    r"^(?:(?:published|updated|last updated|posted|issued|dated?)\s*:?\s*(?:on\s+)?)?"
+    r"(?P<d>.{4,40}?)\s*(?:\([^)]*\))?$",
+    re.IGNORECASE,
+)
+
+
+def dateline_date(line: str) -> str | None:
+    """The date of a line that is only a date ("Sep 11, 2023", "Updated April 9, 2026",
+    "Published: 12 February 2025 (IF123)"), else None."""
+    m = _DATELINE.match(line.strip())
+    if not m or not re.search(r"\b(?:1[89]|20)\d\d\b", m.group("d")) or len(m.group("d").split()) > 5:
+        return None
+    return parse_date(m.group("d"))
+
+
+# The converter modules register themselves on import. Keep these lines at the bottom:
+# the modules import ``converter`` from here.
+from claimtrail.extractors import textdoc  # noqa: E402,F401
+from claimtrail.extractors import htmldoc  # noqa: E402,F401
+from claimtrail.extractors import pdfdoc  # noqa: E402,F401

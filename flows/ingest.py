@@ -1,0 +1,132 @@
+"""The ingest flow: discover -> read -> convert -> extract -> store, one Prefect task per stage.
+
+This module only orchestrates. Converters and extractors are plain functions from
+``claimtrail.extractors``; storage is ``claimtrail.db``. A document that fails at any
+stage is recorded with its error and the run goes on: one bad PDF never costs the
+others, and nothing already stored is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from sqlalchemy import Engine
+
+from claimtrail import db
+from claimtrail.extractors.convert import convert
+from claimtrail.extractors.pipeline import extract
+from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
+
+SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
+MAX_BYTES = 100 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Outcome:
+    uri: str
+    status: str  # new | unchanged | failed
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    run_id: int
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+
+def discover_files(paths: Iterable[str]) -> list[str]:
+    """Files named directly, plus supported files found recursively in folders."""
+    found: list[str] = []
+    for given in paths:
+        path = Path(given).expanduser().resolve()
+        if path.is_dir():
+            found += sorted(
+                str(p) for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+            )
+        else:
+            found.append(str(path))
+    return list(dict.fromkeys(found))
+
+
+@task(name="discover", cache_policy=NO_CACHE)
+def discover(paths: list[str]) -> list[str]:
+    return discover_files(paths)
+
+
+@task(name="read", cache_policy=NO_CACHE)
+def read(uri: str, max_bytes: int = MAX_BYTES) -> RawDocument:
+    path = Path(uri)
+    if not path.is_file():
+        raise ConversionError("not found" if not path.exists() else "not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ConversionError(f"file too large: {size} bytes (limit {max_bytes})")
+    return RawDocument(uri=uri, content=path.read_bytes())
+
+
+@task(name="convert", cache_policy=NO_CACHE)
+def convert_document(raw: RawDocument) -> ConvertedDocument:
+    return convert(raw)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_document(converted: ConvertedDocument) -> Extraction:
+    return extract(converted)
+
+
+@task(name="store", cache_policy=NO_CACHE)
+def store(engine: Engine, raw: RawDocument, converted: ConvertedDocument, extraction: Extraction, run_id: int) -> str:
+    return db.store_document(engine, raw, converted, extraction, run_id).status
+
+
+def failure_message(exc: BaseException) -> str:
+    """One line a user understands; our own errors already are, others get their class."""
+    if isinstance(exc, ConversionError):
+        return str(exc)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {first}"[:500] if first else type(exc).__name__
+
+
+def ingest_one(uri: str, engine: Engine, run_id: int) -> Outcome:
+    """The per-document pipeline; its failure is recorded against the document, never raised."""
+    raw = RawDocument(uri=uri, content=b"")
+    try:
+        raw = read(uri)
+        if db.is_stored(engine, hashlib.sha256(raw.content).hexdigest()):
+            return Outcome(uri, "unchanged")
+        converted = convert_document(raw)
+        extraction = extract_document(converted)
+        return Outcome(uri, store(engine, raw, converted, extraction, run_id))
+    except db.DatabaseError:
+        raise  # the database itself is broken: that is the run's failure, not the document's
+    except Exception as exc:  # noqa: BLE001 - any document error is recorded, the run goes on
+        message = failure_message(exc)
+        result = db.record_failure(engine, raw, message, run_id)
+        return Outcome(uri, "failed" if result.status == "failed" else result.status, message)
+
+
+@flow(name="claimtrail-ingest", validate_parameters=False, log_prints=False)
+def ingest(paths: list[str], db_url: str, on_document: Callable[[Outcome], None] | None = None) -> IngestSummary:
+    """Ingest files and folders once; returns what happened to each document."""
+    engine = db.open_database(db_url)
+    try:
+        run_id = db.start_run(engine, "ingest")
+        summary = IngestSummary(run_id)
+        for uri in discover(paths):
+            outcome = ingest_one(uri, engine, run_id)
+            summary.outcomes.append(outcome)
+            if on_document is not None:
+                on_document(outcome)
+        db.finish_run(engine, run_id, {s: summary.count(s) for s in ("new", "unchanged", "failed")})
+    finally:
+        engine.dispose()
+    return summary
