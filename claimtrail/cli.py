@@ -76,7 +76,7 @@ def ingest(
     console.print(table)
     for outcome in summary.outcomes:
         if outcome.status == "failed":
-            console.print(f"[red]failed[/] {outcome.uri}: {outcome.error}", highlight=False)
+            console.print(f"failed {outcome.uri}: {outcome.error}", markup=False, highlight=False)
 
 
 @app.command()
@@ -138,9 +138,10 @@ def evaluate(
         for kind in KINDS:
             score = report.scores[kind]
             if score.false_positives or score.false_negatives:
-                console.print(f"[bold]{Path(report.document).name}[/] {kind}: "
-                              f"FP {score.false_positives} FN {score.false_negatives}", highlight=False)
+                console.print(f"{Path(report.document).name} {kind}: "
+                              f"FP {score.false_positives} FN {score.false_negatives}", markup=False, highlight=False)
         for name, (expected, found) in report.metadata.items():
             if expected != found:
-                console.print(f"[bold]{Path(report.document).name}[/] {name}: expected {expected!r}, got {found!r}")
+                console.print(f"{Path(report.document).name} {name}: expected {expected!r}, got {found!r}",
+                              markup=False, highlight=False)
 

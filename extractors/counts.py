@@ -163,8 +163,9 @@ def breakdown_country(doc: Doc, group: Span, countries: dict[int, Span]) -> Span
     return countries.get(group.start - 1)
 
 
-def governing_unit(group: Span, earlier: list[Span]) -> str | None:
-    """Unit of a breakdown: the count it breaks down, else the main verb's object."""
+def governing_unit(group: Span, earlier: list[Span], sentence_number: dict[int, int]) -> str | None:
+    """Unit of a breakdown: the count it breaks down, else the main verb's object,
+    else the count of the sentence before ("at least 21 plots. They were spread across...")."""
     sent = group.sent
     for span in reversed(earlier):
         info: CountInfo = span._.count
@@ -173,7 +174,7 @@ def governing_unit(group: Span, earlier: list[Span]) -> str | None:
     for token in sent:
         if token.dep_ in {"dobj", "nsubjpass"} and token.pos_ == "NOUN":
             return unit_phrase(token, token.i - 1)
-    return None
+    return antecedent_unit(group, [s for s in earlier if not s._.count.breakdown], sentence_number)
 
 
 def antecedent_unit(group: Span, earlier: list[Span], sentence_number: dict[int, int]) -> str | None:
@@ -212,7 +213,7 @@ def counts(doc: Doc) -> Doc:
         noun = counted_noun(group)
         if country is not None:
             info.breakdown, info.country = True, country._.norm
-            info.unit = governing_unit(group, found)
+            info.unit = governing_unit(group, found, sentence_number)
         elif before is not None and before.lower_ in r["units"]:
             info.unit = r["units"][before.lower_]
         elif after is not None and after.lower_ in r["units"]:

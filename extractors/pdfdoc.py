@@ -8,10 +8,12 @@ changes. Across pages, lines in the top or bottom margin that repeat on most pag
 (running headers/footers) and margin lines that are only a page number are dropped.
 
 Hyphenation, kept simple: a line ending in ``letter-`` followed by a line starting in
-lower case is one word split in two (``organi-`` + ``zation``), unless the part before
-the hyphen is a prefix that keeps its hyphen (``al-``, ``self-``, ``non-``...); before
-an upper-case letter or a digit the hyphen stays and no space is added (``al-`` +
-``Qaeda``, ``2018-`` + ``19``).
+lower case is one word split in two (``organi-`` + ``zation``) unless the document
+itself says otherwise: the hyphenated form occurs elsewhere, or both halves occur as
+words and the joined form does not (``second-`` + ``largest``), or the part before the
+hyphen is a prefix that keeps it (``al-``, ``self-``, ``non-``...). Before an upper-case
+letter or a digit the hyphen stays and no space is added (``al-`` + ``Qaeda``,
+``2018-`` + ``19``).
 """
 
 from __future__ import annotations
@@ -152,7 +154,11 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
 
 
 def _page_lines(page: pdfplumber.page.Page) -> list[_Line]:
-    words = page.dedupe_chars().extract_words(extra_attrs=["size"])
+    chars = page.chars
+    seen = {(c["text"], round(c["x0"]), round(c["top"])) for c in chars}
+    if len(seen) < 0.95 * len(chars):  # text drawn twice (fake bold): "DDÉÉSSOORRDDRREE"
+        page = page.dedupe_chars()
+    words = page.extract_words(x_tolerance_ratio=0.15, extra_attrs=["size"])  # size-relative gaps
     for w in words:
         w["text"] = _CID.sub("", w["text"]).translate(_LIGATURES)
     words = [w for w in words if w["text"].strip() and not _LEADER.fullmatch(w["text"])]
@@ -165,17 +171,40 @@ def _page_lines(page: pdfplumber.page.Page) -> list[_Line]:
 # -------------------------------------------------------------------------- paragraphs
 
 
-def _join(text: str, nxt: str) -> str:
+@dataclass
+class _Vocabulary:
+    """The document's own words, to tell ``organi-zation`` from ``second-largest``."""
+
+    words: set[str]
+    compounds: set[str]
+
+    @classmethod
+    def of(cls, pages: list[list[_Line]]) -> _Vocabulary:
+        text = "\n".join(ln.text for lines in pages for ln in lines).lower()
+        return cls(set(re.findall(r"(?<![\w-])[a-z]+(?![\w-])", text)),
+                   set(re.findall(r"[a-z]+-[a-z]+", text)))
+
+    def keeps_hyphen(self, left: str, right: str) -> bool:
+        left, right = left.lower(), right.lower()
+        if left in _KEEP_HYPHEN or f"{left}-{right}" in self.compounds:
+            return True
+        if left + right in self.words:
+            return False
+        return left in self.words and right in self.words
+
+
+def _join(text: str, nxt: str, vocab: _Vocabulary) -> str:
     """Join two lines of one paragraph, undoing line-end hyphenation (module docstring)."""
     m = re.search(r"([A-Za-z]+)[-\u00ad]$", text)
-    if m and nxt[:1].islower() and m.group(1).lower() not in _KEEP_HYPHEN:
+    right = re.match(r"[a-z]+", nxt)
+    if m and right and not vocab.keeps_hyphen(m.group(1), right.group(0)):
         return text[:-1] + nxt
     if m or text.endswith(("-", "/")):
         return text + nxt
     return f"{text} {nxt}"
 
 
-def _paragraphs(lines: list[_Line]) -> list[tuple[str, float]]:
+def _paragraphs(lines: list[_Line], vocab: _Vocabulary) -> list[tuple[str, float]]:
     """Lines -> (paragraph text, font size): break at a wider vertical gap, a change of
     font size or a bullet."""
     if not lines:
@@ -196,7 +225,7 @@ def _paragraphs(lines: list[_Line]) -> list[tuple[str, float]]:
             paragraphs.append((text, size))
             text, size = ln.text, ln.size
         else:
-            text = _join(text, ln.text)
+            text = _join(text, ln.text, vocab)
         prev = ln
     paragraphs.append((text, size))
     return paragraphs
@@ -264,13 +293,14 @@ def convert_pdf(raw: RawDocument) -> ConvertedDocument:
         raise ConversionError("no text layer (scanned document?)")
 
     repeated = _furniture(pages, heights) if len(pages) > 1 else set()
+    vocab = _Vocabulary.of(pages)
     doc = DocBuilder()
     sizes: list[float] = []
     per_page: list[list[tuple[str, float]]] = []
     for lines, height in zip(pages, heights):
         kept = [ln for ln in lines if not (_in_margin(ln, height) and (
             _key(ln.text) in repeated or _PAGE_NUMBER.match(ln.text.strip())))]
-        per_page.append(_paragraphs(kept))
+        per_page.append(_paragraphs(kept, vocab))
         sizes += [ln.size for ln in kept for _ in range(len(ln.text))]
     body = median(sizes) if sizes else 0.0
 

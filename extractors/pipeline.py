@@ -12,6 +12,7 @@ Component order (after the model's own ``ner``):
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -32,6 +33,7 @@ MENTION_KINDS = ("date", "country", "region", "count", "actor")
 CHUNK_CHARS = 50_000  # the parser's memory grows with the text: long documents go in pieces
 # "U.S.-led": split a hyphen after an abbreviation's full stop, as spaCy does after letters.
 EXTRA_INFIXES = [r"(?<=[A-Z]\.)-(?=[a-z])"]
+EMOTICON_WITH_DIGIT = re.compile(r"\d.*[()]|[()].*\d")
 
 
 def load_model() -> Language:
@@ -48,6 +50,8 @@ def load_model() -> Language:
 def load_pipeline() -> Language:
     nlp = load_model()
     nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *EXTRA_INFIXES]).finditer
+    # Emoticons such as "8)" are tokenizer exceptions; in briefs they close "Germany (8)".
+    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if not EMOTICON_WITH_DIGIT.search(k)}
     nlp.add_pipe("claimtrail_block_sentences", before="parser")
     ruler = nlp.add_pipe(
         "span_ruler",

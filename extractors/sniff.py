@@ -52,11 +52,14 @@ def decode_text(content: bytes) -> str | None:
 def sniff_media_type(content: bytes, uri: str) -> str:
     """``application/pdf``, ``text/html``, ``text/markdown`` or ``text/plain``.
 
+    PDF: ``%PDF`` in the first KB, or an object header (``1 0 obj <<``) there for
+    files whose header was lost; readers accept both.
+
     Raises :class:`ConversionError` for empty files and binary data.
     """
     if not content.strip():
         raise ConversionError("empty file")
-    if b"%PDF" in content[:1024]:
+    if b"%PDF" in content[:1024] or re.search(rb"\d+ \d+ obj\s*<<", content[:1024]):
         return "application/pdf"
     text = decode_text(content)
     if text is None:

@@ -254,7 +254,7 @@ def _units(chunks: list[list[str]]) -> list[_Unit]:
 
 
 _TERMINAL = tuple(".!?:;”\"’')]…")
-_BYLINE = re.compile(r"^by\s+(\S.{0,150})$", re.IGNORECASE)
+_BYLINE = re.compile(r"^[Bb][Yy]\s+([A-Z].{0,150})$")  # "by Aaron Y. Zelin", not "By province"
 
 
 def _rejoin(units: list[_Unit]) -> list[_Unit]:
@@ -350,7 +350,7 @@ def convert_text(raw: RawDocument) -> ConvertedDocument:
                 meta["authors"] = meta["authors"] or split_authors(value)
             elif key in ("date", "published", "publication date") and value:
                 meta["published"] = meta["published"] or parse_date(value)
-        elif i < 8 and (m := _BYLINE.match(text)) and not meta["authors"]:
+        elif i < 8 and unit.kind == "paragraph" and (m := _BYLINE.match(text)) and not meta["authors"]:
             kind = "byline"
             meta["authors"] = split_authors(m.group(1))
         elif i < 8 and not meta["published"] and (date := dateline_date(text)):
