@@ -229,7 +229,8 @@ def test_only_a_full_absolute_date_is_a_dateline(line):
 
 
 def test_unwrapped_lines_are_paragraphs_but_hard_wrapped_lines_are_joined():
-    long_line = "This line is much longer than any hard-wrapped text would ever be, so it is a paragraph."
+    long_line = "This line is longer than any hard-wrapped text would ever be (over 100 characters), so it is a paragraph."
+    assert len(long_line) > 100
     doc = text_doc(f"Title\n\n{long_line} One.\n{long_line} Two.")
     assert len(block_texts(doc, "paragraph")) == 2
     doc = text_doc("Title\n\nA hard-wrapped paragraph\ncontinues on this line.")
