@@ -204,6 +204,9 @@ def _join(text: str, nxt: str, vocab: _Vocabulary) -> str:
     return f"{text} {nxt}"
 
 
+_BULLET = re.compile(r"(?:[•▪◦●■*–-]|\d{1,2}[.)])\s+(?=\S)")
+
+
 def _paragraphs(lines: list[_Line], vocab: _Vocabulary) -> list[tuple[str, float]]:
     """Lines -> (paragraph text, font size): break at a wider vertical gap, a change of
     font size or a bullet."""
@@ -219,7 +222,7 @@ def _paragraphs(lines: list[_Line], vocab: _Vocabulary) -> list[tuple[str, float
         step = ln.top - prev.top
         new = (
             step > 1.4 * leading * prev.size or step < 0 or abs(ln.size - prev.size) > 0.15 * prev.size
-            or ln.text.startswith(("•", "▪", "◦", "●", "■"))
+            or _BULLET.match(ln.text) is not None
         )
         if new:
             paragraphs.append((text, size))
@@ -317,6 +320,8 @@ def convert_pdf(raw: RawDocument) -> ConvertedDocument:
                 kind = "dateline"
             elif size > 1.15 * body and len(text) <= 150:
                 kind = "heading"
+            elif bullet := _BULLET.match(text):
+                kind, text = "list_item", text[bullet.end():]
             doc.add(kind, cut_urls(text), page=number)
     if not doc.blocks:
         raise ConversionError("no text layer (scanned document?)")

@@ -71,6 +71,9 @@ def test_pdf_mentions_know_their_page(corpus: Path, db_url: str) -> None:
     pages = {r["page"] for r in rows(db_url, "select page from v_mentions")}
     assert None not in pages and len(pages) >= 3
     assert {r["page"] for r in rows(db_url, "select page from v_claims")} - {None}
+    # A bulleted list in a PDF gives one claim per item, each with the item's country.
+    by_country = rows(db_url, "select value, unit, country, quote from v_claims where unit = 'arrests' and country = 'RUS'")
+    assert by_country == [{"value": 64.0, "unit": "arrests", "country": "RUS", "quote": "Russia: 64 arrests"}]
 
 
 def test_ingesting_the_same_bytes_again_changes_nothing(corpus: Path, db_url: str) -> None:
