@@ -5,13 +5,16 @@ of Prefect or the database. Each lives in its own module and registers itself wi
 ``@converter("media/type")``; the imports at the bottom of this file load them, so a new
 format is one new module plus one import line.
 
-This module also holds the two small helpers every converter shares, so all of them obey
-the same output contract (see :class:`DocBuilder`):
+This module also holds what every converter shares, so all of them keep one output
+contract: ``text`` is the blocks' texts joined by ``"\\n\\n"`` (``"\\n"`` between
+consecutive list items or table rows); inside a block whitespace runs are one space and
+there is none at either end; each block's ``[start_char:end_char]`` is exactly its text;
+a link's span is its anchor text, or zero-width where a bare URL was cut out.
 
 - :class:`Inline` collects the text of one block from pieces (text nodes, link anchors,
   removed URLs), collapsing whitespace as it goes and keeping link offsets exact;
-- :class:`DocBuilder` joins blocks with ``"\\n\\n"`` (``"\\n"`` between consecutive list
-  items or table rows) and records each block's span.
+- :class:`DocBuilder` joins blocks and records each block's span;
+- :func:`cut_urls`, :func:`split_authors`, :func:`parse_date`, :func:`dateline_date`.
 """
 
 from __future__ import annotations
@@ -59,7 +62,10 @@ def convert(raw: RawDocument) -> ConvertedDocument:
     func = _REGISTRY.get(media_type)
     if func is None:
         raise ConversionError(f"unsupported file type ({media_type})")
-    return func(raw)
+    doc = func(raw)
+    if not doc.text:
+        raise ConversionError("no text content")
+    return doc
 
 
 # --------------------------------------------------------------------------- building text
@@ -159,15 +165,6 @@ class DocBuilder:
         for url, s, e in inline.links:
             self.links.append(Link(url, start + s, start + e))
         return block
-
-    def retitle(self, index: int, kind: BlockKind) -> None:
-        """Change the kind of an already added block (e.g. a heading that is the title)."""
-        b = self.blocks[index]
-        self.blocks[index] = Block(kind, b.start_char, b.end_char, b.page)
-
-    def block_text(self, index: int) -> str:
-        b = self.blocks[index]
-        return "".join(self.parts)[b.start_char : b.end_char]
 
     def build(self, media_type: str, **meta: object) -> ConvertedDocument:
         return ConvertedDocument(
