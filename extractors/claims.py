@@ -3,13 +3,17 @@
 Attachment follows the dependency parse rather than mere co-occurrence, because a
 sentence often names several countries and dates that belong to other facts:
 
-- country: a breakdown item's own country; else a country inside the counted noun's
-  phrase or in a locative phrase of its verb ("thirteen individuals in the Maldives");
-  else the only country of a list item or table row.
+- country: a breakdown item's own country; else a country in a locative phrase of the
+  count, its noun, its verb or the verb's subject ("thirteen individuals in the
+  Maldives", "police in Istanbul detained seventeen people"), never a nationality
+  ("Tajik citizens"); else the only country of a list item or table row; else the
+  country of the count it partitions ("Of the six detained in Kyrgyzstan, two..."),
+  or the country heading a list; else the sentence's only country.
 - period: a date inside the count's own phrase ("five in 2022"), the counted noun's
   phrase, or a temporal phrase of its verb; else the only date of a list item.
-- actor: the subject (or passive agent) of the governing verb; else an actor named in
-  the counted noun's phrase ("ISKP plots").
+- actor: the subject (or passive agent) of the governing verb, with "the group" or
+  "it" resolved to the only actor of the sentence or the one before; else an actor
+  qualifying the counted noun ("ISKP plots").
 - modality: negated ("did not claim"), hypothetical ("could", "if"), reported
   ("according to", "X said"), else asserted.
 
@@ -25,12 +29,13 @@ from spacy.tokens import Doc, Span, Token
 
 from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import CountInfo
-from claimtrail.schema import Claim
+from claimtrail.schema import Block, Claim
 
-LOCATIVE = {"in", "inside", "within", "across", "throughout", "from", "at", "into", "on"}
+LOCATIVE = {"in", "inside", "within", "across", "throughout", "at", "into", "on", "near", "outside", "around"}
 TEMPORAL = {"in", "during", "since", "between", "from", "by", "until", "through", "over", "after", "before"}
 HYPOTHETICAL = {"could", "might", "may", "would", "should"}
 REPORTING = {"say", "report", "claim", "state", "announce", "according", "estimate", "tell", "allege"}
+ANAPHORS = {"group", "organization", "organisation", "movement", "network", "affiliate", "branch", "militants"}
 ITEM_BLOCKS = {"list_item", "table_row"}
 
 
@@ -53,6 +58,13 @@ def within(spans: Iterable[Span], ids: set[int]) -> list[Span]:
     return [s for s in spans if s.start in ids]
 
 
+def phrase_ids(token: Token | None, preps: set[str]) -> set[int]:
+    """Tokens of ``token``'s direct prepositional phrases headed by one of ``preps``."""
+    if token is None:
+        return set()
+    return {i for child in token.children if child.lower_ in preps for i in subtree_ids(child)}
+
+
 def adjacent(span: Span, dates: list[Span], reach: int = 6) -> list[Span]:
     """A date right after the count, before any punctuation: "six so far in 2023"."""
     starts = {d.start: d for d in dates}
@@ -62,13 +74,6 @@ def adjacent(span: Span, dates: list[Span], reach: int = 6) -> list[Span]:
         if token.is_punct or token.like_num:
             break
     return []
-
-
-def phrase_ids(verb: Token | None, preps: set[str]) -> set[int]:
-    """Tokens of the verb's direct prepositional phrases headed by one of ``preps``."""
-    if verb is None:
-        return set()
-    return {i for child in verb.children if child.lower_ in preps for i in subtree_ids(child)}
 
 
 def modality_of(verb: Token | None, sent: Span) -> str:
@@ -86,19 +91,65 @@ def modality_of(verb: Token | None, sent: Span) -> str:
     return "asserted"
 
 
+def subject(verb: Token | None) -> Token | None:
+    if verb is None:
+        return None
+    for child in verb.children:
+        if child.dep_ in {"nsubj", "agent"}:
+            return child
+    return None
+
+
+def previous_actor(doc: Doc, before: int, actors: list[Span]) -> str | None:
+    """The actor "the group" stands for: the only one named in this or the last sentence."""
+    sentence = doc[before].sent
+    earlier = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    names = {a._.norm for a in actors if earlier <= a.start < before}
+    return names.pop() if len(names) == 1 else None
+
+
 def actor_of(verb: Token | None, noun: Token | None, actors: list[Span]) -> str | None:
-    if verb is not None:
-        for child in verb.children:
-            ids = set()
-            if child.dep_ in {"nsubj"}:
-                ids = subtree_ids(child)
-            elif child.dep_ == "agent":
-                ids = subtree_ids(child)
-            hits = within(actors, ids)
-            if hits:
-                return hits[0]._.norm
-    hits = within(actors, subtree_ids(noun))
-    return hits[0]._.norm if hits else None
+    """The doer: the subject or passive agent; else an actor qualifying the counted noun."""
+    doer = subject(verb)
+    if doer is not None:
+        hits = within(actors, subtree_ids(doer))
+        if hits:
+            return hits[0]._.norm
+        if doer.lower_ in {"it", "they"} or doer.lemma_.lower() in ANAPHORS and any(c.lower_ == "the" for c in doer.children):
+            return previous_actor(doer.doc, doer.i, actors)
+    if noun is not None:
+        modifiers = {i for c in noun.lefts if c.dep_ in {"compound", "poss", "amod", "nmod"} for i in subtree_ids(c)}
+        hits = within(actors, modifiers)
+        if hits:
+            return hits[0]._.norm
+    return None
+
+
+def locative_ids(*tokens: Token | None) -> set[int]:
+    """Locative phrases of the tokens and of the clauses that modify them
+    ("six people detained in Kyrgyzstan", "bombers who struck a ceremony in Kerman")."""
+    heads = [t for t in tokens if t is not None]
+    heads += [c for t in heads if t.pos_ in {"NOUN", "PROPN", "NUM"} for c in t.children if c.dep_ in {"acl", "relcl"}]
+    return set().union(*(phrase_ids(t, LOCATIVE) for t in heads))
+
+
+def heading_country(doc: Doc, block: Block | None, countries: list[Span]) -> str | None:
+    """A list under a heading that is a country name ("Iraq") is about that country."""
+    ctx = context(doc)
+    if block is None or block.kind not in ITEM_BLOCKS:
+        return None
+    for other in reversed(ctx.blocks[: ctx.blocks.index(block)]):
+        if other.kind == "heading":
+            named = [c for c in countries if c.start_char == other.start_char and c.end_char == other.end_char]
+            return named[0]._.norm if named else None
+    return None
+
+
+def block_ids(doc: Doc, block: Block | None) -> set[int]:
+    if block is None:
+        return set()
+    span = doc.char_span(block.start_char, block.end_char, alignment_mode="expand")
+    return {t.i for t in span} if span is not None else set()
 
 
 def quote_bounds(doc: Doc, span: Span) -> tuple[int, int]:
@@ -117,40 +168,47 @@ def quote_bounds(doc: Doc, span: Span) -> tuple[int, int]:
 def claims(doc: Doc) -> Doc:
     ctx = context(doc)
     dates, countries, actors = doc.spans["date"], doc.spans["country"], doc.spans["actor"]
-    result: list[Claim] = []
+    located = [c for c in countries if not is_breakdown(c, doc) and not c._.nationality]
+    by_start: dict[int, Claim] = {}
     for span in doc.spans["count"]:
         info: CountInfo = span._.count
         noun = doc[info.unit_token] if info.unit_token is not None else None
         verb = governing_verb(noun if noun is not None else span.root)
         own = subtree_ids(span.root) | subtree_ids(noun)
         block = ctx.block_at(span.start_char)
-        in_item = block is not None and block.kind in ITEM_BLOCKS
-        item_ids = {t.i for t in doc.char_span(block.start_char, block.end_char, alignment_mode="expand")} if in_item else set()
+        item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
 
         country = info.country
         if country is None:
-            places = [c for c in within(countries, own | phrase_ids(verb, LOCATIVE)) if not is_breakdown(c, doc)]
-            if not places and in_item:
-                places = within(countries, item_ids)
+            places = within(located, locative_ids(span.root, noun, verb, subject(verb)))
+            if not places and item:
+                places = within(located, item)
                 places = places if len({p._.norm for p in places}) == 1 else []
             country = places[0]._.norm if places else None
+        if country is None and info.antecedent in by_start and doc[info.antecedent].sent == span.sent:
+            country = by_start[info.antecedent].country  # "Of the six detained in X, two were..."
+        if country is None and info.antecedent is None:
+            country = heading_country(doc, block, countries)
+        if country is None and not info.breakdown:
+            named = {c._.norm for c in located if c.sent == span.sent}
+            country = named.pop() if len(named) == 1 else None
 
         nested = {i for other in doc.spans["count"] if other != span and other.root.i in own for i in subtree_ids(other.root)}
         periods = adjacent(span, dates) or within(dates, (own | phrase_ids(verb, TEMPORAL)) - nested)
-        if not periods and in_item:
-            periods = within(dates, item_ids)
-        period = periods[0]._.norm.split("/") if len(periods) >= 1 else [None, None]
+        if not periods and item:
+            periods = within(dates, item)
+        period = periods[0]._.norm.split("/") if periods else [None, None]
 
         start, end = quote_bounds(doc, span)
-        result.append(Claim(
+        by_start[span.start] = Claim(
             value=info.value, unit=info.unit, qualifier=info.qualifier, country=country,
             actor=None if info.breakdown else actor_of(verb, noun, actors),
             action=verb.lemma_.lower() if verb is not None else None,
             date_start=period[0], date_end=period[1],
             quote=doc.text[start:end], start_char=start, end_char=end,
             modality=modality_of(verb, span.sent),
-        ))
-    ctx.claims = result
+        )
+    ctx.claims = list(by_start.values())
     return doc
 
 

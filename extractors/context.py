@@ -45,6 +45,8 @@ if not Doc.has_extension("ct"):
     Doc.set_extension("ct", default=None)
 if not Span.has_extension("norm"):
     Span.set_extension("norm", default=None)
+if not Span.has_extension("nationality"):
+    Span.set_extension("nationality", default=False)  # "Tajik nationals": who, not where
 if not Span.has_extension("count"):
     Span.set_extension("count", default=None)
 

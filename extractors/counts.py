@@ -22,6 +22,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
+from claimtrail.extractors.context import context
+
 DATA = Path(__file__).parent / "data"
 NUMBER_WORDS = {
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -31,6 +33,7 @@ NUMBER_WORDS = {
 }
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 DETERMINERS_BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no"}
+VAGUE_BEFORE = {"few", "several", "many", "hundreds", "thousands", "tens"}
 ANTECEDENT_WINDOW = 2  # sentences an elliptic count may look back for its unit
 
 
@@ -42,6 +45,7 @@ class CountInfo:
     unit_token: int | None = None  # index of the counted noun, when the parse gives one
     country: str | None = None  # set on breakdown items: "India (3)"
     breakdown: bool = False
+    antecedent: int | None = None  # start token of the count an elliptic count refers to
 
 
 def read(name: str) -> list[dict[str, str]]:
@@ -174,19 +178,40 @@ def governing_unit(group: Span, earlier: list[Span], sentence_number: dict[int, 
     for token in sent:
         if token.dep_ in {"dobj", "nsubjpass"} and token.pos_ == "NOUN":
             return unit_phrase(token, token.i - 1)
-    return antecedent_unit(group, [s for s in earlier if not s._.count.breakdown], sentence_number)
+    before = antecedent(group, [s for s in earlier if not s._.count.breakdown], sentence_number)
+    return before._.count.unit if before is not None else None
 
 
-def antecedent_unit(group: Span, earlier: list[Span], sentence_number: dict[int, int]) -> str | None:
-    """Unit of "the other eleven": that of the last count with a counted noun, if near."""
+def antecedent(group: Span, earlier: list[Span], sentence_number: dict[int, int]) -> Span | None:
+    """The count "the other eleven" refers to: the last one with a counted noun, if near."""
     here = sentence_number[group.sent.start]
     for span in reversed(earlier):
         info: CountInfo = span._.count
         if here - sentence_number[span.sent.start] >= ANTECEDENT_WINDOW:
             return None
         if info.unit and info.unit not in rules()["units"].values():
-            return info.unit
+            return span
     return None
+
+
+def table_unit(doc: Doc, group: Span) -> str | None:
+    """In a table row ("Germany | 5"), the counted thing is the column's header ("Plots")."""
+    ctx = context(doc)
+    block = ctx.block_at(group.start_char)
+    if block is None or block.kind != "table_row":
+        return None
+    header = block
+    for other in reversed(ctx.blocks[: ctx.blocks.index(block)]):
+        if other.kind != "table_row":
+            break
+        header = other
+    if header is block:
+        return None
+    column = doc.text[block.start_char : group.start_char].count(" | ")
+    cells = doc.text[header.start_char : header.end_char].split(" | ")
+    if column >= len(cells) or not cells[column].strip() or any(c.isdigit() for c in cells[column]):
+        return None
+    return cells[column].strip().lower()
 
 
 @Language.component("claimtrail_counts")
@@ -205,6 +230,8 @@ def counts(doc: Doc) -> Doc:
             continue
         if group.text.lower() == "one" and before is not None and before.lower_ in DETERMINERS_BEFORE_PRONOUN_ONE:
             continue
+        if before is not None and before.lower_ in VAGUE_BEFORE:
+            continue  # "a few hundred", "several thousand": no number is stated
         value = value_of(group)
         if value is None:
             continue
@@ -222,10 +249,13 @@ def counts(doc: Doc) -> Doc:
             if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"]:
                 continue
             info.unit, info.unit_token = unit_phrase(noun, group.end - 1), noun.i
+        elif (unit := table_unit(doc, group)) is not None:
+            info.unit = unit
         else:
-            info.unit = antecedent_unit(group, found, sentence_number)
-            if info.unit is None:
+            before = antecedent(group, found, sentence_number)
+            if before is None:
                 continue
+            info.unit, info.antecedent = before._.count.unit, before.start
         span = Span(doc, group.start, group.end, label="count")
         span._.norm = f"{value:g}" if value < 1e15 else str(value)
         span._.count = info

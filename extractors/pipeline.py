@@ -3,8 +3,8 @@
 ``extract(converted)`` is the only entry point the rest of claimtrail needs. It knows
 nothing of Prefect or the database: text and structure in, mentions and claims out.
 
-Component order (after the model's own ``ner``):
-``claimtrail_gazetteer`` (span ruler over the data files) -> ``claimtrail_places`` ->
+Component order: ``claimtrail_names`` and ``claimtrail_aliases`` (span rulers over the
+gazetteers) first, then the model's own components, then ``claimtrail_places`` ->
 ``claimtrail_actors`` -> ``claimtrail_dates`` -> ``claimtrail_counts`` ->
 ``claimtrail_claims``; ``claimtrail_block_sentences`` runs before the parser.
 """
@@ -23,7 +23,7 @@ from spacy.util import compile_infix_regex
 import claimtrail
 from claimtrail.extractors import actors, claims, counts, dates, places, sentences  # noqa: F401  (registers components)
 from claimtrail.extractors.context import DocContext
-from claimtrail.extractors.gazetteer import data_fingerprint, entries, span_ruler_patterns
+from claimtrail.extractors.gazetteer import data_fingerprint, entries, phrase_patterns
 from claimtrail.extractors.places import GAZETTEER_KEY
 from claimtrail.schema import Block, ConvertedDocument, Extraction, Mention
 
@@ -53,12 +53,15 @@ def load_pipeline() -> Language:
     # Emoticons such as "8)" are tokenizer exceptions; in briefs they close "Germany (8)".
     nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if not EMOTICON_WITH_DIGIT.search(k)}
     nlp.add_pipe("claimtrail_block_sentences", before="parser")
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name="claimtrail_gazetteer",
-        config={"spans_key": GAZETTEER_KEY, "phrase_matcher_attr": "NORM", "overwrite": True},
-    )
-    ruler.add_patterns(span_ruler_patterns(entries(), nlp.tokenizer))
+    # Two rulers: exact-case names (places, acronyms) and case-folded multi-word actor names.
+    # They run first: they need only tokens, and so their patterns are only tokenized.
+    for position, (name, attr, case_sensitive) in enumerate(
+        (("claimtrail_names", "ORTH", True), ("claimtrail_aliases", "NORM", False))
+    ):
+        ruler = nlp.add_pipe("span_ruler", name=name, before=nlp.pipe_names[position], config={
+            "spans_key": GAZETTEER_KEY, "phrase_matcher_attr": attr, "overwrite": case_sensitive,
+        })
+        ruler.add_patterns(phrase_patterns(e for e in entries() if e.case_sensitive == case_sensitive))
     for name in ("claimtrail_places", "claimtrail_actors", "claimtrail_dates", "claimtrail_counts", "claimtrail_claims"):
         nlp.add_pipe(name)
     return nlp

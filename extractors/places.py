@@ -1,11 +1,16 @@
 """Countries and regions from the gazetteer matches, with their ambiguities settled.
 
-The span ruler proposes; this component decides. A demonym denotes its country only
+The span rulers propose; this component decides. A demonym denotes its country only
 before a common noun ("Tajik nationals") or as a plural noun ("Tunisians"), not as a
 language in a list ("Pashto, Tajik, Urdu"). A city or an ambiguous country name
-("Jordan", "Washington") followed by another proper noun is part of a name
-("Washington Institute"), not a place. Places inside an actor's name ("U.S. Central
-Command") belong to the actor.
+("Jordan", "Washington") next to another proper noun is part of a name ("Washington
+Institute"), not a place. Places inside an actor's name ("U.S. Central Command")
+belong to the actor.
+
+A town name counts only in context: it resolves to a country the document names
+otherwise (Tadmur with Syria), or, failing that, to a city of a million people or more
+(Mosul). Everything else ("Police", a town in Poland, at the start of a sentence) stays
+prose.
 """
 
 from __future__ import annotations
@@ -18,6 +23,18 @@ from claimtrail.extractors import gazetteer as gz
 
 GAZETTEER_KEY = "ct_gazetteer"
 PLACE_LABELS = {gz.COUNTRY, gz.CITY, gz.AMBIGUOUS, gz.DEMONYM, gz.REGION}
+MAJOR_CITY = 1_000_000
+
+
+def city_country(span: Span, named: set[str]) -> str | None:
+    """The country of a town name, given the countries the document names otherwise."""
+    candidates = [(code, int(population)) for code, population in
+                  (item.split(":") for item in span.id_.split("|"))]
+    in_context = [c for c in candidates if c[0] in named]
+    if in_context:
+        return in_context[0][0]
+    code, population = candidates[0]
+    return code if population >= MAJOR_CITY else None
 
 
 def is_place(span: Span) -> bool:
@@ -31,7 +48,7 @@ def is_place(span: Span) -> bool:
     if span.label_ in (gz.CITY, gz.AMBIGUOUS):
         if after is not None and after.pos_ == "PROPN" and after.is_title:
             return False
-        if span.label_ == gz.AMBIGUOUS and before is not None and before.pos_ == "PROPN" and before.is_title:
+        if before is not None and before.pos_ == "PROPN" and before.is_title and before.text != span.sent[0].text:
             return False
     return True
 
@@ -44,10 +61,15 @@ def places(doc: Doc) -> Doc:
         s for s in filter_spans([s for s in candidates if s.label_ in PLACE_LABELS])
         if not (set(range(s.start, s.end)) & actor_tokens) and is_place(s)
     ]
+    named = {s.id_ for s in found if s.label_ in (gz.COUNTRY, gz.DEMONYM, gz.AMBIGUOUS)}
     countries, regions = [], []
     for span in found:
+        norm = city_country(span, named) if span.label_ == gz.CITY else span.id_
+        if norm is None:
+            continue
         place = Span(doc, span.start, span.end, label="region" if span.label_ == gz.REGION else "country")
-        place._.norm = span.id_
+        place._.norm = norm
+        place._.nationality = span.label_ == gz.DEMONYM
         (regions if span.label_ == gz.REGION else countries).append(place)
     doc.spans["country"] = countries
     doc.spans["region"] = regions
