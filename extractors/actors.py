@@ -74,10 +74,13 @@ def acronym_spans(doc: Doc, known: dict[str, str], places: set[int]) -> list[Spa
     links: dict[str, str] = {}
     for m in ACRONYM.finditer(doc.text):
         letters = [c for c in m.group(1) if c.isupper()]
-        before = doc.char_span(0, m.start(), alignment_mode="contract")
-        if before is None or len(letters) < 2:
+        opening = doc.char_span(m.start(), m.start() + 1)
+        if opening is None or len(letters) < 2:
             continue
-        words = [t for t in reversed(before) if not t.is_space][: len(letters) * 2 + 2]
+        reach = doc[max(0, opening.start - len(letters) * 2 - 2) : opening.start]
+        words = [t for t in reversed(reach) if not t.is_space]
+        if not words:
+            continue
         initials, long_start = [], None
         for t in words:
             if t.text.lower() in CONNECTORS:

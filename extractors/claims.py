@@ -9,8 +9,9 @@ sentence often names several countries and dates that belong to other facts:
   ("Tajik citizens"); else the only country of a list item or table row; else the
   country of the count it partitions ("Of the six detained in Kyrgyzstan, two..."),
   or the country heading a list; else the sentence's only country.
-- period: a date inside the count's own phrase ("five in 2022"), the counted noun's
-  phrase, or a temporal phrase of its verb; else the only date of a list item.
+- period: a date right after the count ("five in 2022"), inside its own or its noun's
+  phrase, or in a temporal phrase of its verb; else the only date of its list item or
+  sentence; a breakdown item shares the period and actor of the total it breaks down.
 - actor: the subject (or passive agent) of the governing verb, with "the group" or
   "it" resolved to the only actor of the sentence or the one before; else an actor
   qualifying the counted noun ("ISKP plots").
@@ -138,7 +139,7 @@ def heading_country(doc: Doc, block: Block | None, countries: list[Span]) -> str
     ctx = context(doc)
     if block is None or block.kind not in ITEM_BLOCKS:
         return None
-    for other in reversed(ctx.blocks[: ctx.blocks.index(block)]):
+    for other in reversed(ctx.blocks[: ctx.index_of(block)]):
         if other.kind == "heading":
             named = [c for c in countries if c.start_char == other.start_char and c.end_char == other.end_char]
             return named[0]._.norm if named else None
@@ -167,14 +168,18 @@ def quote_bounds(doc: Doc, span: Span) -> tuple[int, int]:
 @Language.component("claimtrail_claims")
 def claims(doc: Doc) -> Doc:
     ctx = context(doc)
-    dates, countries, actors = doc.spans["date"], doc.spans["country"], doc.spans["actor"]
+    dates, countries, actors = list(doc.spans["date"]), list(doc.spans["country"]), list(doc.spans["actor"])
     located = [c for c in countries if not is_breakdown(c, doc) and not c._.nationality]
+    counts = list(doc.spans["count"])
+    subtrees = {span.start: subtree_ids(span.root) for span in counts}
+    sentence_of = {t.i: sent.start for sent in doc.sents for t in sent}
     by_start: dict[int, Claim] = {}
-    for span in doc.spans["count"]:
+    for span in counts:
         info: CountInfo = span._.count
         noun = doc[info.unit_token] if info.unit_token is not None else None
         verb = governing_verb(noun if noun is not None else span.root)
-        own = subtree_ids(span.root) | subtree_ids(noun)
+        own = subtrees[span.start] | subtree_ids(noun)
+        here = sentence_of[span.start]
         block = ctx.block_at(span.start_char)
         item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
 
@@ -185,24 +190,30 @@ def claims(doc: Doc) -> Doc:
                 places = within(located, item)
                 places = places if len({p._.norm for p in places}) == 1 else []
             country = places[0]._.norm if places else None
-        if country is None and info.antecedent in by_start and doc[info.antecedent].sent == span.sent:
+        if country is None and info.antecedent in by_start and sentence_of[info.antecedent] == here:
             country = by_start[info.antecedent].country  # "Of the six detained in X, two were..."
-        if country is None and info.antecedent is None:
+        total = by_start.get(info.antecedent) if info.antecedent is not None else None
+        if country is None and total is None:
             country = heading_country(doc, block, countries)
         if country is None and not info.breakdown:
-            named = {c._.norm for c in located if c.sent == span.sent}
+            named = {c._.norm for c in located if sentence_of[c.start] == here}
             country = named.pop() if len(named) == 1 else None
 
-        nested = {i for other in doc.spans["count"] if other != span and other.root.i in own for i in subtree_ids(other.root)}
+        nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
         periods = adjacent(span, dates) or within(dates, (own | phrase_ids(verb, TEMPORAL)) - nested)
         if not periods and item:
             periods = within(dates, item)
+        if not periods:
+            periods = [d for d in dates if sentence_of[d.start] == here and d.start not in nested]
+            periods = periods if len({d._.norm for d in periods}) == 1 else []
         period = periods[0]._.norm.split("/") if periods else [None, None]
+        if info.breakdown and total is not None and period == [None, None]:
+            period = [total.date_start, total.date_end]  # "India (3)" shares its total's period
 
         start, end = quote_bounds(doc, span)
         by_start[span.start] = Claim(
             value=info.value, unit=info.unit, qualifier=info.qualifier, country=country,
-            actor=None if info.breakdown else actor_of(verb, noun, actors),
+            actor=(total.actor if total is not None else None) if info.breakdown else actor_of(verb, noun, actors),
             action=verb.lemma_.lower() if verb is not None else None,
             date_start=period[0], date_end=period[1],
             quote=doc.text[start:end], start_char=start, end_char=end,

@@ -34,6 +34,9 @@ class DocContext:
         self.blocks.sort(key=lambda b: b.start_char)
         self._starts = [b.start_char for b in self.blocks]
 
+    def index_of(self, block: Block) -> int:
+        return bisect_right(self._starts, block.start_char) - 1
+
     def block_at(self, offset: int) -> Block | None:
         i = bisect_right(self._starts, offset) - 1
         if i >= 0 and offset < self.blocks[i].end_char:

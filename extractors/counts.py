@@ -45,7 +45,7 @@ class CountInfo:
     unit_token: int | None = None  # index of the counted noun, when the parse gives one
     country: str | None = None  # set on breakdown items: "India (3)"
     breakdown: bool = False
-    antecedent: int | None = None  # start token of the count an elliptic count refers to
+    antecedent: int | None = None  # start token of the count this one partitions or breaks down
 
 
 def read(name: str) -> list[dict[str, str]]:
@@ -167,19 +167,20 @@ def breakdown_country(doc: Doc, group: Span, countries: dict[int, Span]) -> Span
     return countries.get(group.start - 1)
 
 
-def governing_unit(group: Span, earlier: list[Span], sentence_number: dict[int, int]) -> str | None:
-    """Unit of a breakdown: the count it breaks down, else the main verb's object,
-    else the count of the sentence before ("at least 21 plots. They were spread across...")."""
+def governing(group: Span, earlier: list[Span], sentence_number: dict[int, int]) -> tuple[str | None, Span | None]:
+    """Unit of a breakdown, and the count it breaks down when there is one: that count in
+    the same sentence, else the main verb's object, else the count of the sentence before
+    ("at least 21 plots. They were spread across Germany (8), ...")."""
     sent = group.sent
     for span in reversed(earlier):
         info: CountInfo = span._.count
         if span.sent == sent and info.unit and not info.breakdown:
-            return info.unit
+            return info.unit, span
     for token in sent:
         if token.dep_ in {"dobj", "nsubjpass"} and token.pos_ == "NOUN":
-            return unit_phrase(token, token.i - 1)
+            return unit_phrase(token, token.i - 1), None
     before = antecedent(group, [s for s in earlier if not s._.count.breakdown], sentence_number)
-    return before._.count.unit if before is not None else None
+    return (before._.count.unit, before) if before is not None else (None, None)
 
 
 def antecedent(group: Span, earlier: list[Span], sentence_number: dict[int, int]) -> Span | None:
@@ -201,7 +202,7 @@ def table_unit(doc: Doc, group: Span) -> str | None:
     if block is None or block.kind != "table_row":
         return None
     header = block
-    for other in reversed(ctx.blocks[: ctx.blocks.index(block)]):
+    for other in reversed(ctx.blocks[: ctx.index_of(block)]):
         if other.kind != "table_row":
             break
         header = other
@@ -240,7 +241,8 @@ def counts(doc: Doc) -> Doc:
         noun = counted_noun(group)
         if country is not None:
             info.breakdown, info.country = True, country._.norm
-            info.unit = governing_unit(group, found, sentence_number)
+            info.unit, total = governing(group, found, sentence_number)
+            info.antecedent = total.start if total is not None else None
         elif before is not None and before.lower_ in r["units"]:
             info.unit = r["units"][before.lower_]
         elif after is not None and after.lower_ in r["units"]:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from text_to_num import text2num
 
 from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import rules as count_rules
@@ -176,7 +177,27 @@ def normalise(kind: str, m: re.Match[str], published: date | None) -> list[tuple
         return [(*whole, *months(anchor_month(month, published), month, month))]
     if kind == "relative":
         return [(*whole, *relative(g["rel"].lower(), published))]
+    if kind in ("ago", "past_n"):
+        n = int(g["n"]) if g["n"].isdigit() else text2num(g["n"].lower(), "en")
+        unit = g["unit"].lower().rstrip("s")
+        back = shift(published, n, unit)
+        if kind == "past_n":
+            return [(*whole, back, published)]
+        if unit == "year":
+            return [(*whole, *months(back.year, 1, 12))]
+        if unit == "month":
+            return [(*whole, *months(back.year, back.month, back.month))]
+        return [(*whole, back, back)]
     raise ValueError(f"unknown date rule kind {kind!r}")
+
+
+def shift(day: date, n: int, unit: str) -> date:
+    """``day`` moved back by n years, months, weeks or days (clamped to the month's end)."""
+    if unit in ("day", "week"):
+        return date.fromordinal(day.toordinal() - n * (7 if unit == "week" else 1))
+    total = day.year * 12 + day.month - 1 - n * (12 if unit == "year" else 1)
+    year, month = divmod(total, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def relative(phrase: str, published: date) -> tuple[date, date]:
