@@ -53,6 +53,7 @@ def ingest(
     """Ingest documents once and print a summary; failed documents are recorded, not fatal."""
     from claimtrail import db as database
     from claimtrail.flows.ingest import discover_files, ingest as ingest_flow
+    from claimtrail.flows.warmup import warm_up
 
     url = db or default_db_url()
     missing = [p for p in paths if not Path(p).exists()]
@@ -63,6 +64,7 @@ def ingest(
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
     total = len(discover_files(paths))
+    warm_up()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         bar = progress.add_task("ingesting", total=total)

@@ -28,7 +28,9 @@ PUBLICATION_CUES = {
     "magazine", "newspaper", "journal", "newsletter", "bulletin", "periodical",
     "publication", "outlet", "weekly", "daily", "book", "pamphlet", "video", "issue",
 }
+POSSESSIVE = re.compile(r"[’']s?$")
 ACRONYM = re.compile(r"\(([A-Z][A-Za-z-]{1,9})\)")
+LEADING_WORDS = {"the", "a", "an", "near", "in", "at", "outside", "from"}
 CONNECTORS = {"of", "the", "for", "and", "in", "on", "to", "al", "-"}
 
 
@@ -60,7 +62,7 @@ def clean(span: Span) -> Span:
     start, end = span.start, span.end
     doc = span.doc
     trim = trim_words()
-    while start < end and (doc[start].lower_ in {"the", "a", "an"} or doc[start].is_punct
+    while start < end and (doc[start].lower_ in LEADING_WORDS or doc[start].is_punct or doc[start].pos_ == "ADP"
                            or (span.label_ == "PERSON" and doc[start].text in trim["start"])):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
@@ -107,6 +109,57 @@ def acronym_spans(doc: Doc, known: dict[str, str], places: set[int]) -> list[Spa
     return spans
 
 
+@lru_cache(maxsize=1)
+def known_actors() -> dict[str, str]:
+    """Folded alias -> canonical name, for every actor of the gazetteer."""
+    return {fold(e.phrase): e.norm for e in gz.entries() if e.label == gz.ACTOR}
+
+
+@lru_cache(maxsize=1)
+def institutions() -> dict[tuple[str, ...], str]:
+    """Word sequences that make a country an actor ("Iraqi security forces"), by kind."""
+    with (gz.DATA / "institutions.csv").open(encoding="utf-8", newline="") as f:
+        return {tuple(row["phrase"].split()): row["kind"] for row in csv.DictReader(f)}
+
+
+@lru_cache(maxsize=1)
+def not_actor_heads() -> frozenset[str]:
+    with (gz.DATA / "not_actor_heads.csv").open(encoding="utf-8", newline="") as f:
+        return frozenset(row["word"] for row in csv.DictReader(f))
+
+
+def country_name(iso3: str) -> str:
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:
+        return iso3
+    return getattr(country, "common_name", None) or country.name.split(",")[0]
+
+
+def institution_spans(doc: Doc) -> list[Span]:
+    """A country's institutions as actors: "Iraqi security forces", "Pakistan's foreign
+    ministry", "the government of Iraq" (all governments are named "Government of X")."""
+    table = institutions()
+    longest = max(len(k) for k in table)
+    found = []
+    for place in doc.spans.get("country", []):
+        start = place.end + (1 if place.end < len(doc) and doc[place.end].tag_ == "POS" else 0)
+        for width in range(longest, 0, -1):
+            words = tuple(t.lower_ for t in doc[start : start + width])
+            after = doc[start + width] if start + width < len(doc) else None
+            if len(words) == width and words in table and not (after is not None and after.pos_ in {"NOUN", "PROPN"}):
+                span = Span(doc, place.start, start + width, label="actor")
+                span._.norm = (f"Government of {country_name(place._.norm)}" if table[words] == "government"
+                               else f"{place.text} {doc[start : start + width].text}")
+                found.append(span)
+                break
+        before = doc[max(0, place.start - 2) : place.start]
+        if [t.lower_ for t in before] == ["government", "of"]:
+            span = Span(doc, before.start, place.end, label="actor")
+            span._.norm = f"Government of {country_name(place._.norm)}"
+            found.append(span)
+    return found
+
+
 def keep_ner(ent: Span, authors: set[str], places: set[int]) -> bool:
     doc = ent.doc
     key = fold(ent.text)
@@ -116,18 +169,25 @@ def keep_ner(ent: Span, authors: set[str], places: set[int]) -> bool:
         return False
     if any(c.isdigit() for c in ent.text) or "/" in ent.text or "@" in ent.text:
         return False
-    if len(ent) == 1 and (ent.text.isupper() or ent.label_ == "PERSON"):
-        return False  # unknown acronyms and lone given names are too often noise
+    if ent[-1].text in not_actor_heads() or "language" in key:
+        return False
+    if len(ent) == 1 and ent.label_ == "ORG":
+        return False  # an acronym nobody defined, or a stray capitalised word ("Reports")
     if not ent[0].text[:1].isupper():
         return False
     window = doc[max(ent.sent.start, ent.start - 3) : ent.start]
     return not any(t.lower_ in PUBLICATION_CUES for t in window)
 
 
+def titled(ent: Span) -> bool:
+    """A lone name after a title ("President Trump") is a person, not a stray word."""
+    return ent.start > 0 and ent.doc[ent.start - 1].text in trim_words()["start"]
+
+
 @Language.component("claimtrail_actors")
 def actors(doc: Doc) -> Doc:
     ctx = context(doc)
-    known = {fold(e.phrase): e.norm for e in gz.entries() if e.label == gz.ACTOR}
+    known = known_actors()
     found: list[Span] = []
     for span in doc.spans.get(GAZETTEER_KEY, []):
         if span.label_ == gz.ACTOR:
@@ -136,15 +196,30 @@ def actors(doc: Doc) -> Doc:
             found.append(actor)
     places = {t.i for key in ("country", "region") for s in doc.spans.get(key, []) for t in s}
     found += acronym_spans(doc, known, places)
+    found += institution_spans(doc)
     authors = {fold(a) for a in ctx.authors}
     authors |= {f"{a.split()[0]} {a.split()[-1]}" for a in authors if len(a.split()) > 2}
     taken = {t.i for s in found for t in s}
+    people: dict[str, str] = {}  # surname -> full name, for "Trump" after "Donald Trump"
+    singles: list[Span] = []
     for ent in doc.ents:
         ent = clean(ent)
+        while len(ent) and ent[0].i in taken:  # "Director of National Intelligence Tulsi Gabbard"
+            ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
         if not len(ent) or any(t.i in taken for t in ent) or not keep_ner(ent, authors, places):
             continue
+        if ent.label_ == "PERSON" and len(ent) == 1:
+            singles.append(ent)
+            continue
         actor = Span(doc, ent.start, ent.end, label="actor")
-        actor._.norm = known.get(fold(ent.text), ent.text)
+        actor._.norm = known.get(fold(ent.text), POSSESSIVE.sub("", ent.text))
+        if ent.label_ == "PERSON":
+            people.setdefault(ent[-1].text, actor._.norm)
         found.append(actor)
+    for ent in singles:
+        if ent.text in people or titled(ent):
+            actor = Span(doc, ent.start, ent.end, label="actor")
+            actor._.norm = people.get(ent.text, POSSESSIVE.sub("", ent.text))
+            found.append(actor)
     doc.spans["actor"] = sorted(filter_spans(found), key=lambda s: s.start)
     return doc

@@ -5,10 +5,12 @@ sentence often names several countries and dates that belong to other facts:
 
 - country: a breakdown item's own country; else a country in a locative phrase of the
   count, its noun, its verb or the verb's subject ("thirteen individuals in the
-  Maldives", "police in Istanbul detained seventeen people"), never a nationality
-  ("Tajik citizens"); else the only country of a list item or table row; else the
-  country of the count it partitions ("Of the six detained in Kyrgyzstan, two..."),
-  or the country heading a list; else the sentence's only country.
+  Maldives", "police in Istanbul detained seventeen people"); else the only country of
+  a list item or table row; else the country of the count it partitions ("Of the six
+  detained in Kyrgyzstan, two..."); else the sentence's only country, not counting
+  nationalities ("Tajik citizens"); money and percentages take the country they are a
+  share of ("25% of Iraqi territory"), never just the sentence's; else the country
+  heading the section.
 - period: a date right after the count ("five in 2022"), inside its own or its noun's
   phrase, or in a temporal phrase of its verb; else the only date of its list item or
   sentence; a breakdown item shares the period and actor of the total it breaks down.
@@ -32,7 +34,8 @@ from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import CountInfo
 from claimtrail.schema import Block, Claim
 
-LOCATIVE = {"in", "inside", "within", "across", "throughout", "at", "into", "on", "near", "outside", "around"}
+LOCATIVE = {"in", "inside", "within", "across", "throughout", "at", "into", "on", "near", "outside", "around", "to"}
+UNLOCATED_UNITS = {"USD", "EUR", "GBP", "percent"}  # "of Iraqi territory", not the sentence's country
 TEMPORAL = {"in", "during", "since", "between", "from", "by", "until", "through", "over", "after", "before"}
 HYPOTHETICAL = {"could", "might", "may", "would", "should"}
 REPORTING = {"say", "report", "claim", "state", "announce", "according", "estimate", "tell", "allege"}
@@ -130,14 +133,21 @@ def locative_ids(*tokens: Token | None) -> set[int]:
     """Locative phrases of the tokens and of the clauses that modify them
     ("six people detained in Kyrgyzstan", "bombers who struck a ceremony in Kerman")."""
     heads = [t for t in tokens if t is not None]
-    heads += [c for t in heads if t.pos_ in {"NOUN", "PROPN", "NUM"} for c in t.children if c.dep_ in {"acl", "relcl"}]
+    heads += [c for t in heads for c in t.children
+              if c.dep_ in {"acl", "relcl"} and t.pos_ in {"NOUN", "PROPN", "NUM"} or c.dep_ == "advcl" and t.pos_ == "VERB"]
     return set().union(*(phrase_ids(t, LOCATIVE) for t in heads))
 
 
+def one_country(places: list[Span]) -> str | None:
+    """The country when the candidates agree ("Liège, Belgium"), else none."""
+    names = {p._.norm for p in places}
+    return names.pop() if len(names) == 1 else None
+
+
 def heading_country(doc: Doc, block: Block | None, countries: list[Span]) -> str | None:
-    """A list under a heading that is a country name ("Iraq") is about that country."""
+    """A section under a heading that is a country name ("Iraq") is about that country."""
     ctx = context(doc)
-    if block is None or block.kind not in ITEM_BLOCKS:
+    if block is None:
         return None
     for other in reversed(ctx.blocks[: ctx.index_of(block)]):
         if other.kind == "heading":
@@ -169,7 +179,8 @@ def quote_bounds(doc: Doc, span: Span) -> tuple[int, int]:
 def claims(doc: Doc) -> Doc:
     ctx = context(doc)
     dates, countries, actors = list(doc.spans["date"]), list(doc.spans["country"]), list(doc.spans["actor"])
-    located = [c for c in countries if not is_breakdown(c, doc) and not c._.nationality]
+    placed = [c for c in countries if not is_breakdown(c, doc)]
+    located = [c for c in placed if not c._.nationality]
     counts = list(doc.spans["count"])
     subtrees = {span.start: subtree_ids(span.root) for span in counts}
     sentence_of = {t.i: sent.start for sent in doc.sents for t in sent}
@@ -184,20 +195,20 @@ def claims(doc: Doc) -> Doc:
         item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
 
         country = info.country
+        if country is None and info.unit in UNLOCATED_UNITS:
+            country = one_country(within(placed, phrase_ids(span.root, {"of"}) | phrase_ids(noun, {"of"})))
         if country is None:
-            places = within(located, locative_ids(span.root, noun, verb, subject(verb)))
-            if not places and item:
-                places = within(located, item)
-                places = places if len({p._.norm for p in places}) == 1 else []
-            country = places[0]._.norm if places else None
+            country = one_country(within(placed, locative_ids(span.root, noun, verb, subject(verb))))
+        if country is None and item:
+            country = one_country(within(located, item))
         if country is None and info.antecedent in by_start and sentence_of[info.antecedent] == here:
             country = by_start[info.antecedent].country  # "Of the six detained in X, two were..."
         total = by_start.get(info.antecedent) if info.antecedent is not None else None
-        if country is None and total is None:
-            country = heading_country(doc, block, countries)
-        if country is None and not info.breakdown:
+        if country is None and not info.breakdown and info.unit not in UNLOCATED_UNITS:
             named = {c._.norm for c in located if sentence_of[c.start] == here}
             country = named.pop() if len(named) == 1 else None
+        if country is None and total is None:
+            country = heading_country(doc, block, countries)
 
         nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
         periods = adjacent(span, dates) or within(dates, (own | phrase_ids(verb, TEMPORAL)) - nested)

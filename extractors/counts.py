@@ -195,6 +195,15 @@ def antecedent(group: Span, earlier: list[Span], sentence_number: dict[int, int]
     return None
 
 
+def range_partner(doc: Doc, group: Span, following: Span | None) -> Span | None:
+    """The other end of "30,000-50,000 troops" or "$7.7 and $14.4 billion"."""
+    if following is None:
+        return None
+    between = [t.text for t in doc[group.end : following.start]]
+    return following if between in (["-"], ["–"], ["to"], ["and"], ["or"], ["-", "$"], ["and", "$"],
+                                     ["to", "$"], ["–", "$"]) else None
+
+
 def table_unit(doc: Doc, group: Span) -> str | None:
     """In a table row ("Germany | 5"), the counted thing is the column's header ("Plots")."""
     ctx = context(doc)
@@ -222,7 +231,9 @@ def counts(doc: Doc) -> Doc:
     countries = {s.end: s for s in doc.spans.get("country", [])}
     sentence_number = {sent.start: n for n, sent in enumerate(doc.sents)}
     found: list[Span] = []
-    for group in number_groups(doc, blocked):
+    groups = number_groups(doc, blocked)
+    for k, group in enumerate(groups):
+        partner = range_partner(doc, group, groups[k + 1] if k + 1 < len(groups) else None)
         before = doc[group.start - 1] if group.start else None
         after = doc[group.end] if group.end < len(doc) else None
         if before is not None and (before.lower_ in r["before"] or before.text == "#"):
@@ -233,12 +244,17 @@ def counts(doc: Doc) -> Doc:
             continue
         if before is not None and before.lower_ in VAGUE_BEFORE:
             continue  # "a few hundred", "several thousand": no number is stated
+        if before is not None and before.lower_ in {"a", "an", "the"} and after is not None \
+                and after.text == "-" and not group[-1].whitespace_:
+            continue  # "a one-way attack drone", "a 10-point plan": a modifier, not a count
         value = value_of(group)
         if value is None:
             continue
+        if partner is not None and partner[-1].lower_ in r["scales"] and group[-1].lower_ not in r["scales"]:
+            value *= r["scales"][partner[-1].lower_]  # "$7.7 and $14.4 billion"
         info = CountInfo(value=value, qualifier=qualifier_of(doc, group.start))
         country = breakdown_country(doc, group, countries)
-        noun = counted_noun(group)
+        noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
         if country is not None:
             info.breakdown, info.country = True, country._.norm
             info.unit, total = governing(group, found, sentence_number)
@@ -246,7 +262,7 @@ def counts(doc: Doc) -> Doc:
         elif before is not None and before.lower_ in r["units"]:
             info.unit = r["units"][before.lower_]
         elif after is not None and after.lower_ in r["units"]:
-            info.unit = r["units"][after.lower_]
+            info.unit, info.unit_token = r["units"][after.lower_], after.i
         elif noun is not None:
             if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"]:
                 continue

@@ -3,8 +3,8 @@
 The span rulers propose; this component decides. A demonym denotes its country only
 before a common noun ("Tajik nationals") or as a plural noun ("Tunisians"), not as a
 language in a list ("Pashto, Tajik, Urdu"). A city or an ambiguous country name
-("Jordan", "Washington") next to another proper noun is part of a name ("Washington
-Institute"), not a place. Places inside an actor's name ("U.S. Central Command")
+("Jordan", "Washington") inside a longer name the NER found ("Washington Institute")
+is part of that name, not a place. Places inside an actor's name ("U.S. Central Command")
 belong to the actor.
 
 A town name counts only in context: it resolves to a country the document names
@@ -24,6 +24,7 @@ from claimtrail.extractors import gazetteer as gz
 GAZETTEER_KEY = "ct_gazetteer"
 PLACE_LABELS = {gz.COUNTRY, gz.CITY, gz.AMBIGUOUS, gz.DEMONYM, gz.REGION}
 MAJOR_CITY = 1_000_000
+NAME_TYPES = {"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW"}
 
 
 def city_country(span: Span, named: set[str]) -> str | None:
@@ -37,7 +38,7 @@ def city_country(span: Span, named: set[str]) -> str | None:
     return code if population >= MAJOR_CITY else None
 
 
-def is_place(span: Span) -> bool:
+def is_place(span: Span, names: dict[int, tuple[int, int]]) -> bool:
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     before = doc[span.start - 1] if span.start > 0 else None
@@ -46,10 +47,9 @@ def is_place(span: Span) -> bool:
             return True
         return after is not None and after.pos_ == "NOUN" and not after.is_title
     if span.label_ in (gz.CITY, gz.AMBIGUOUS):
-        if after is not None and after.pos_ == "PROPN" and after.is_title:
-            return False
-        if before is not None and before.pos_ == "PROPN" and before.is_title and before.text != span.sent[0].text:
-            return False
+        # Part of a longer name the NER saw as one thing ("Washington Institute", "Jordan Peterson").
+        outer = names.get(span.start)
+        return outer is None or outer == (span.start, span.end)
     return True
 
 
@@ -57,9 +57,10 @@ def is_place(span: Span) -> bool:
 def places(doc: Doc) -> Doc:
     candidates = list(doc.spans.get(GAZETTEER_KEY, []))
     actor_tokens = {i for s in candidates if s.label_ == gz.ACTOR for i in range(s.start, s.end)}
+    names = {i: (e.start, e.end) for e in doc.ents if e.label_ in NAME_TYPES for i in range(e.start, e.end)}
     found = [
         s for s in filter_spans([s for s in candidates if s.label_ in PLACE_LABELS])
-        if not (set(range(s.start, s.end)) & actor_tokens) and is_place(s)
+        if not (set(range(s.start, s.end)) & actor_tokens) and is_place(s, names)
     ]
     named = {s.id_ for s in found if s.label_ in (gz.COUNTRY, gz.DEMONYM, gz.AMBIGUOUS)}
     countries, regions = [], []
