@@ -3,7 +3,8 @@
 The matching rules are the gold files' own (see their ``note``):
 
 - countries and actors are sets per document; actor names and aliases are compared with
-  case, punctuation, a leading "the" and a possessive "'s" folded away;
+  case, punctuation, a leading "the" and a possessive "'s" folded away (two extracted
+  names of one gold actor are one actor, not a false positive);
 - dates are the document's distinct intervals; one matches a gold date when its start
   begins with the gold ``start`` and its end with one of the gold ``end`` values
   (default: the start);
@@ -131,15 +132,20 @@ def actor_keys(item: dict | str) -> set[str]:
 
 
 def score_actors(gold: dict, found: Extracted) -> Score:
+    """Sets, as the gold note says: a required actor is found when any extracted name or
+    surface form matches one of its aliases; an extracted actor is a false positive only
+    when it matches no required and no optional actor."""
     actors: dict[str, set[str]] = {}
     for m in found.mentions:
         if m["kind"] == "actor":
             actors.setdefault(m["norm"], {fold(m["norm"])}).add(fold(m["text"]))
-    system = list(actors.items())
-    return split_matching(
-        system, gold["required"], [{"name": o} for o in gold.get("optional", [])],
-        ok=lambda s, g: bool(s[1] & actor_keys(g)), label=lambda x: x[0] if isinstance(x, tuple) else x["name"],
-    )
+    required = [actor_keys(g) for g in gold["required"]]
+    allowed = set().union(*required, *(actor_keys(o) for o in gold.get("optional", [])))
+    found_keys = set().union(*actors.values()) if actors else set()
+    missed = [g["name"] for g, keys in zip(gold["required"], required) if not keys & found_keys]
+    extra = sorted(name for name, keys in actors.items() if not keys & allowed)
+    return Score(tp=len(required) - len(missed), fn=len(missed), fp=len(extra),
+                 false_positives=extra, false_negatives=missed)
 
 
 def date_ok(interval: str, g: dict) -> bool:

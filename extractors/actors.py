@@ -31,7 +31,7 @@ PUBLICATION_CUES = {
 POSSESSIVE = re.compile(r"[’']s?$")
 ACRONYM = re.compile(r"\(([A-Z][A-Za-z-]{1,9})\)")
 LEADING_WORDS = {"the", "a", "an", "near", "in", "at", "outside", "from"}
-CONNECTORS = {"of", "the", "for", "and", "in", "on", "to", "al", "-"}
+CONNECTORS = {"of", "the", "for", "and", "in", "on", "to", "al", "bin", "ibn", "de", "-"}
 
 
 @lru_cache(maxsize=1)
@@ -173,8 +173,10 @@ def keep_ner(ent: Span, authors: set[str], places: set[int]) -> bool:
         return False
     if len(ent) == 1 and ent.label_ == "ORG":
         return False  # an acronym nobody defined, or a stray capitalised word ("Reports")
-    if not ent[0].text[:1].isupper():
-        return False
+    if not ent[0].text[:1].isupper() or any(t.is_lower and t.lower_ not in CONNECTORS for t in ent):
+        return False  # "Kabul & condole": a name is capitalised but for its connectors
+    if ent.start > 0 and doc[ent.start - 1].lower_ == "near":
+        return False  # "near Al Shadaddi": a place the gazetteer does not know
     window = doc[max(ent.sent.start, ent.start - 3) : ent.start]
     return not any(t.lower_ in PUBLICATION_CUES for t in window)
 
@@ -214,12 +216,13 @@ def actors(doc: Doc) -> Doc:
         actor = Span(doc, ent.start, ent.end, label="actor")
         actor._.norm = known.get(fold(ent.text), POSSESSIVE.sub("", ent.text))
         if ent.label_ == "PERSON":
-            people.setdefault(ent[-1].text, actor._.norm)
+            people.setdefault(POSSESSIVE.sub("", ent[-1].text), actor._.norm)
         found.append(actor)
     for ent in singles:
-        if ent.text in people or titled(ent):
+        name = POSSESSIVE.sub("", ent.text)
+        if name in people or titled(ent):
             actor = Span(doc, ent.start, ent.end, label="actor")
-            actor._.norm = people.get(ent.text, POSSESSIVE.sub("", ent.text))
+            actor._.norm = people.get(name, name)
             found.append(actor)
     doc.spans["actor"] = sorted(filter_spans(found), key=lambda s: s.start)
     return doc

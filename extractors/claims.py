@@ -8,7 +8,7 @@ sentence often names several countries and dates that belong to other facts:
   Maldives", "police in Istanbul detained seventeen people"); else the only country of
   a list item or table row; else the country of the count it partitions ("Of the six
   detained in Kyrgyzstan, two..."); else the sentence's only country, not counting
-  nationalities ("Tajik citizens"); money and percentages take the country they are a
+  nationalities ("Tajik citizens", "DPRK leader"); money and percentages take the country they are a
   share of ("25% of Iraqi territory"), never just the sentence's; else the country
   heading the section.
 - period: a date right after the count ("five in 2022"), inside its own or its noun's

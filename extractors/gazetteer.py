@@ -115,7 +115,9 @@ def city_entries(taken: set[str]) -> Iterator[Entry]:
 def actor_entries() -> Iterator[Entry]:
     for actor in read_actors():
         for alias in {actor["name"], *actor.get("aliases", [])}:
-            yield Entry(ACTOR, alias, actor["name"])
+            # Typographic apostrophes inside words ("al-Qa’ida") are not folded by NORM.
+            for spelling in {alias, alias.replace("'", "’"), alias.replace("’", "'")}:
+                yield Entry(ACTOR, spelling, actor["name"])
 
 
 @lru_cache(maxsize=1)

@@ -49,7 +49,10 @@ def is_place(span: Span, names: dict[int, tuple[int, int]]) -> bool:
     if span.label_ in (gz.CITY, gz.AMBIGUOUS):
         # Part of a longer name the NER saw as one thing ("Washington Institute", "Jordan Peterson").
         outer = names.get(span.start)
-        return outer is None or outer == (span.start, span.end)
+        if outer is None:
+            return True
+        beyond = [*doc[outer[0] : span.start], *doc[span.end : outer[1]]]
+        return all(t.lower_ in {"near", "in", "at", "the", "outside", "around"} or t.is_punct for t in beyond)
     return True
 
 
@@ -70,7 +73,10 @@ def places(doc: Doc) -> Doc:
             continue
         place = Span(doc, span.start, span.end, label="region" if span.label_ == gz.REGION else "country")
         place._.norm = norm
-        place._.nationality = span.label_ == gz.DEMONYM
+        # "Tajik nationals", "DPRK leader": the country qualifies people or things, it is not
+        # a place; a town does not ("a Kabul mosque" is in Kabul).
+        place._.nationality = span.label_ == gz.DEMONYM or span.label_ != gz.CITY and (
+            span.root.dep_ in {"compound", "amod", "nmod"} and span.root.head.pos_ == "NOUN")
         (regions if span.label_ == gz.REGION else countries).append(place)
     doc.spans["country"] = countries
     doc.spans["region"] = regions

@@ -58,8 +58,9 @@ def test_samples_against_our_gold(reports: dict, gold: str, kind: str) -> None:
 
 
 # Real policy documents annotated by hand (tests/gold/policy-*.json); the issue aims at
-# 0.90 per kind on such documents. The floors below are what extraction holds today.
-POLICY_FLOOR = {"countries": 0.90, "dates": 0.90, "actors": 0.70, "counts": 0.50}
+# 0.90 per kind on such documents; the floors below sit just under what extraction scores
+# on ours today (countries 0.98, dates 1.00, counts 0.87, actors 0.91, pooled).
+POLICY_FLOOR = {"countries": 0.95, "dates": 0.95, "actors": 0.88, "counts": 0.85}
 
 
 @pytest.mark.parametrize("kind", KINDS)
