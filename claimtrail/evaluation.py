@@ -258,8 +258,7 @@ def evaluate_gold_files(gold_files: Sequence[Path], url: str) -> list[Report]:
     golds = [(path, load_gold(path)) for path in gold_files]
     documents = [str(gold_document(path, gold)) for path, gold in golds]
     ingest(documents, url)
-    reports = []
-    for (path, gold), document in zip(golds, documents):
-        found = fetch(url, document) or Extracted({}, [], [])
-        reports.append(score_document(gold, found, document))
-    return reports
+    return [
+        score_document(gold, fetch(url, document) or Extracted({}, [], []), document)
+        for (_, gold), document in zip(golds, documents, strict=True)
+    ]

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -55,7 +55,7 @@ class DateRule:
     pattern: re.Pattern[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(path: Path = DATA / "dates.jsonl") -> tuple[DateRule, ...]:
     rules: list[DateRule] = []
     vocab: dict[str, str] = {}

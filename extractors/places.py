@@ -41,9 +41,8 @@ def city_country(span: Span, named: set[str]) -> str | None:
 def is_place(span: Span, names: dict[int, tuple[int, int]]) -> bool:
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
-    before = doc[span.start - 1] if span.start > 0 else None
     if span.label_ == gz.DEMONYM:
-        if span.text.endswith("s") and span[-1].tag_ == "NNPS" or span.text.endswith(("ans", "is", "ks")):
+        if span[-1].tag_ == "NNPS" or span.text.endswith(("ans", "is", "ks")):
             return True
         return after is not None and after.pos_ == "NOUN" and not after.is_title
     if span.label_ in (gz.CITY, gz.AMBIGUOUS):
