@@ -26,6 +26,7 @@ The quote is the sentence clipped to its block, so a claim never quotes a headin
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -175,58 +176,85 @@ def quote_bounds(doc: Doc, span: Span) -> tuple[int, int]:
     return start, start + len(stripped)
 
 
+@dataclass(slots=True)
+class Scope:
+    """What every count of a document is compared against, computed once per document."""
+
+    dates: list[Span]
+    placed: list[Span]  # countries, breakdown items excluded
+    located: list[Span]  # and nationalities excluded
+    sentence_of: dict[int, int]  # token index -> index of its sentence's first token
+
+
+def country_of(span: Span, info: CountInfo, noun: Token | None, verb: Token | None, item: set[int],
+               total: Claim | None, partitioned: Claim | None, scope: Scope, countries: list[Span]) -> str | None:
+    """Where a count happened, by the rules of the module docstring, in their order."""
+    if info.country is not None:
+        return info.country
+    if info.unit in UNLOCATED_UNITS:
+        country = one_country(within(scope.placed, phrase_ids(span.root, {"of"}) | phrase_ids(noun, {"of"})))
+        if country is not None:
+            return country
+    country = one_country(within(scope.placed, locative_ids(span.root, noun, verb, subject(verb))))
+    if country is None and item:
+        country = one_country(within(scope.located, item))
+    if country is None and partitioned is not None:
+        country = partitioned.country  # "Of the six detained in Kyrgyzstan, two were..."
+    if country is None and not info.breakdown and info.unit not in UNLOCATED_UNITS:
+        here = scope.sentence_of[span.start]
+        country = one_country([c for c in scope.located if scope.sentence_of[c.start] == here])
+    if country is None and total is None:
+        country = heading_country(span.doc, context(span.doc).block_at(span.start_char), countries)
+    return country
+
+
+def period_of(span: Span, own: set[int], nested: set[int], verb: Token | None, item: set[int],
+              total: Claim | None, info: CountInfo, scope: Scope) -> tuple[str | None, str | None]:
+    periods = adjacent(span, scope.dates) or within(scope.dates, (own | phrase_ids(verb, TEMPORAL)) - nested)
+    if not periods and item:
+        periods = within(scope.dates, item)
+    if not periods:
+        here = scope.sentence_of[span.start]
+        periods = [d for d in scope.dates if scope.sentence_of[d.start] == here and d.start not in nested]
+        periods = periods if len({d._.norm for d in periods}) == 1 else []
+    if periods:
+        start, end = periods[0]._.norm.split("/")
+        return start, end
+    if info.breakdown and total is not None:
+        return total.date_start, total.date_end  # "India (3)" shares its total's period
+    return None, None
+
+
 @Language.component("claimtrail_claims")
 def claims(doc: Doc) -> Doc:
     ctx = context(doc)
-    dates, countries, actors = list(doc.spans["date"]), list(doc.spans["country"]), list(doc.spans["actor"])
+    countries, actors = list(doc.spans["country"]), list(doc.spans["actor"])
     placed = [c for c in countries if not is_breakdown(c, doc)]
-    located = [c for c in placed if not c._.nationality]
+    scope = Scope(
+        dates=list(doc.spans["date"]), placed=placed, located=[c for c in placed if not c._.nationality],
+        sentence_of={t.i: sent.start for sent in doc.sents for t in sent},
+    )
     counts = list(doc.spans["count"])
     subtrees = {span.start: subtree_ids(span.root) for span in counts}
-    sentence_of = {t.i: sent.start for sent in doc.sents for t in sent}
     by_start: dict[int, Claim] = {}
     for span in counts:
         info: CountInfo = span._.count
         noun = doc[info.unit_token] if info.unit_token is not None else None
         verb = governing_verb(noun if noun is not None else span.root)
         own = subtrees[span.start] | subtree_ids(noun)
-        here = sentence_of[span.start]
+        nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
         block = ctx.block_at(span.start_char)
         item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
-
-        country = info.country
-        if country is None and info.unit in UNLOCATED_UNITS:
-            country = one_country(within(placed, phrase_ids(span.root, {"of"}) | phrase_ids(noun, {"of"})))
-        if country is None:
-            country = one_country(within(placed, locative_ids(span.root, noun, verb, subject(verb))))
-        if country is None and item:
-            country = one_country(within(located, item))
-        if country is None and info.antecedent in by_start and sentence_of[info.antecedent] == here:
-            country = by_start[info.antecedent].country  # "Of the six detained in X, two were..."
         total = by_start.get(info.antecedent) if info.antecedent is not None else None
-        if country is None and not info.breakdown and info.unit not in UNLOCATED_UNITS:
-            named = {c._.norm for c in located if sentence_of[c.start] == here}
-            country = named.pop() if len(named) == 1 else None
-        if country is None and total is None:
-            country = heading_country(doc, block, countries)
-
-        nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
-        periods = adjacent(span, dates) or within(dates, (own | phrase_ids(verb, TEMPORAL)) - nested)
-        if not periods and item:
-            periods = within(dates, item)
-        if not periods:
-            periods = [d for d in dates if sentence_of[d.start] == here and d.start not in nested]
-            periods = periods if len({d._.norm for d in periods}) == 1 else []
-        period = periods[0]._.norm.split("/") if periods else [None, None]
-        if info.breakdown and total is not None and period == [None, None]:
-            period = [total.date_start, total.date_end]  # "India (3)" shares its total's period
-
+        same_sentence = total is not None and scope.sentence_of[info.antecedent] == scope.sentence_of[span.start]
+        country = country_of(span, info, noun, verb, item, total, total if same_sentence else None, scope, countries)
+        date_start, date_end = period_of(span, own, nested, verb, item, total, info, scope)
         start, end = quote_bounds(doc, span)
         by_start[span.start] = Claim(
             value=info.value, unit=info.unit, qualifier=info.qualifier, country=country,
             actor=(total.actor if total is not None else None) if info.breakdown else actor_of(verb, noun, actors),
             action=verb.lemma_.lower() if verb is not None else None,
-            date_start=period[0], date_end=period[1],
+            date_start=date_start, date_end=date_end,
             quote=doc.text[start:end], start_char=start, end_char=end,
             modality=modality_of(verb, span.sent),
         )
