@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 import tempfile
 from enum import StrEnum
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from claimtrail.extractors.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from claimtrail.settings import default_db_url, quiet_prefect
 
 quiet_prefect()  # before anything imports Prefect
@@ -47,10 +49,23 @@ def fail(message: str) -> typer.Exit:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) and http(s) URLs.")],
     db: DbOption = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.001, metavar="SECONDS",
+        help="Time one document's conversion may take; past it the document is recorded as failed.",
+    )] = DEFAULT_TIMEOUT,
+    max_bytes: Annotated[int, typer.Option(
+        "--max-bytes", min=0, metavar="BYTES", help="Larger files are recorded as failed without being read.",
+    )] = 100 * 1024 * 1024,  # flows.ingest.MAX_BYTES (not imported here: that loads Prefect)
+    max_memory: Annotated[int, typer.Option(
+        "--max-memory", min=0, metavar="MB",
+        help="Memory one document's conversion may use (0: no limit); past it the document is recorded as failed.",
+    )] = DEFAULT_MAX_MEMORY_MB,
 ) -> None:
     """Ingest documents once and print a summary; failed documents are recorded, not fatal."""
+    if any(_is_url(p) for p in paths):  # addresses go through the fetching run flow
+        return _ingest_with_urls(paths, db, timeout, max_bytes, max_memory)
     from claimtrail import db as database
     from claimtrail.flows.ingest import discover_files, ingest as ingest_flow
     from claimtrail.flows.warmup import warm_up
@@ -68,7 +83,8 @@ def ingest(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         bar = progress.add_task("ingesting", total=total)
-        summary = ingest_flow(paths, url, on_document=lambda _: progress.advance(bar))
+        summary = ingest_flow(paths, url, on_document=lambda _: progress.advance(bar), timeout=timeout,
+                              max_bytes=max_bytes, max_memory_mb=max_memory or None)
     totals = database.summary(database.open_database(url))
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents seen")
     for column in ("new", "unchanged", "failed", "documents in db", "mentions", "claims"):
@@ -147,3 +163,157 @@ def evaluate(
                 console.print(f"{Path(report.document).name} {name}: expected {expected!r}, got {found!r}",
                               markup=False, highlight=False)
 
+
+
+# --------------------------------------------------------------------------- sources and runs
+
+ConfigOption = Annotated[
+    str | None,
+    typer.Option("--config", help="Configuration file; default $CLAIMTRAIL_CONFIG, else ./claimtrail.toml"),
+]
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _is_url(arg: str) -> bool:
+    return bool(_URL.match(arg))
+
+
+@app.command()
+def init(config: ConfigOption = None) -> None:
+    """Write a commented example configuration (./claimtrail.toml); never overwrites a file."""
+    from claimtrail.config import ConfigError, config_path, write_example
+
+    try:
+        path = write_example(config_path(config))
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"wrote {path}: list your sources in it, then run [bold]claimtrail run[/]", highlight=False)
+
+
+@app.command("run")
+def run_command(config: ConfigOption = None, db: DbOption = None) -> None:
+    """One pass over every source in the configuration, now (what the nightly run does)."""
+    from claimtrail.config import ConfigError, load_config
+
+    try:
+        settings = load_config(config, db=db)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    _open_or_fail(settings.database)
+    from claimtrail.flows.run import run as run_flow
+    from claimtrail.flows.warmup import start_temporary_api
+
+    start_temporary_api()  # the spaCy model loads only if a document needs extracting
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True) as progress:
+        bar = progress.add_task("running", total=None)
+        summary = run_flow(settings, on_document=lambda _: progress.advance(bar))
+    _print_run(summary, settings.database)
+
+
+@app.command()
+def runs(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 10,
+) -> None:
+    """The recent runs with their counts and failures."""
+    from claimtrail.config import ConfigError, resolve_db_url
+    from claimtrail.db.runs import recent_runs
+
+    try:
+        url = resolve_db_url(db, config)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    from claimtrail import db as database
+
+    engine = _open_or_fail(url)
+    try:
+        records = recent_runs(engine, limit)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    if not records:
+        console.print("no runs yet")
+        return
+    statuses = ("new", "updated", "unchanged", "failed")
+    table = Table(title=f"the {len(records)} most recent runs")
+    for column in ("run", "kind", "started (UTC)", "took", *statuses):
+        table.add_column(column, justify="left" if column in ("kind", "started (UTC)") else "right", no_wrap=True)
+    for r in records:
+        took = f"{(r.finished_at - r.started_at).total_seconds():.1f} s" if r.finished_at else "unfinished"
+        table.add_row(str(r.id), r.kind, f"{r.started_at:%Y-%m-%d %H:%M}", took,
+                      *(str(r.count(s)) if s in r.counts else "" for s in statuses))
+    console.print(table)
+    for r in records:
+        if r.failures:
+            console.print(f"run {r.id}: {len(r.failures)} failed", highlight=False)
+            for f in r.failures[:20]:
+                where = f"{f.source}: " if f.source else ""
+                console.print(f"  {where}{f.uri}: {f.error}", markup=False, highlight=False)
+            if len(r.failures) > 20:
+                console.print(f"  ... and {len(r.failures) - 20} more", highlight=False)
+
+
+def _open_or_fail(url: str):  # noqa: ANN202 - an Engine; sqlalchemy is imported lazily
+    from claimtrail import db as database
+
+    try:
+        return database.open_database(url)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+
+
+def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a flows.run.RunSummary
+    from claimtrail import db as database
+    from claimtrail.flows.run import STATUSES
+
+    table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents from "
+                        f"{len(summary.sources)} sources")
+    table.add_column("source")
+    table.add_column("kind")
+    for status in STATUSES:
+        table.add_column(status, justify="right")
+    for source in summary.sources:
+        table.add_row(source.name, source.kind, *(str(source.count(s)) for s in STATUSES))
+    table.add_row("[bold]all[/]", "", *(f"[bold]{summary.count(s)}[/]" for s in STATUSES))
+    console.print(table)
+    for name, outcome in summary.failures():
+        console.print(f"failed {name} {outcome.uri}: {outcome.error}", markup=False, highlight=False)
+    totals = database.summary(database.open_database(url))
+    console.print(f"database: {totals['documents']} documents, {totals['mentions']} mentions, "
+                  f"{totals['claims']} claims", highlight=False)
+
+
+def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_bytes: int, max_memory: int) -> None:
+    """``claimtrail ingest`` given http(s) addresses (and maybe files): one run of the
+    fetching flow (kind "ingest"), addresses as a ``urls`` source, files and folders as
+    ``folder`` sources."""
+    from urllib.parse import urlsplit
+
+    from claimtrail.config import Config, FolderSource, UrlsSource
+    from claimtrail.fetch import FetchSettings
+
+    urls = [p for p in paths if _is_url(p)]
+    bad = [u for u in urls if urlsplit(u).scheme.lower() not in ("http", "https") or not urlsplit(u).hostname]
+    if bad:
+        raise fail(f"only http and https addresses can be fetched: {', '.join(bad)}")
+    files = [p for p in paths if not _is_url(p)]
+    missing = [p for p in files if not Path(p).exists()]
+    if missing:
+        raise fail(f"no such file or folder: {', '.join(missing)}")
+    url = db or default_db_url()
+    _open_or_fail(url)
+    from claimtrail.flows.run import RunOptions, run as run_flow
+    from claimtrail.flows.warmup import warm_up
+
+    sources = [UrlsSource("urls", tuple(dict.fromkeys(urls)))]
+    sources += [FolderSource(p, Path(p).resolve()) for p in dict.fromkeys(files)]
+    options = RunOptions(FetchSettings(max_bytes=max_bytes), timeout=timeout, max_memory_mb=max_memory or None,
+                         max_file_bytes=max_bytes)
+    warm_up()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True) as progress:
+        bar = progress.add_task("ingesting", total=None)
+        summary = run_flow(Config(database=url, sources=tuple(sources)), options=options, kind="ingest",
+                           on_document=lambda _: progress.advance(bar))
+    _print_run(summary, url)

@@ -127,3 +127,22 @@ class ClaimRow(Base):
     end_char: Mapped[int] = mapped_column(Integer)
     page: Mapped[int | None] = mapped_column(Integer)
     modality: Mapped[str | None] = mapped_column(Text)
+
+
+class FetchStateRow(Base):
+    """What the last fetch of one address left behind, for conditional requests next time.
+
+    ``uri`` is the address as a source lists it (or a local file's path). ``sha256`` is the
+    content last stored from it ("updated" means it changed); ``items`` holds what a feed
+    or sitemap listed, reused when it answers 304 Not Modified.
+    """
+
+    __tablename__ = "fetch_state"
+
+    uri: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[Any | None] = mapped_column(JSON)
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)

@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from claimtrail import db
-from claimtrail.extractors.convert import convert
+from claimtrail.extractors.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, convert_guarded
 from claimtrail.extractors.pipeline import extract
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
@@ -74,8 +74,9 @@ def read(uri: str, max_bytes: int = MAX_BYTES) -> RawDocument:
 
 
 @task(name="convert", cache_policy=NO_CACHE)
-def convert_document(raw: RawDocument) -> ConvertedDocument:
-    return convert(raw)
+def convert_document(raw: RawDocument, timeout: float = DEFAULT_TIMEOUT,
+                     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> ConvertedDocument:
+    return convert_guarded(raw, timeout=timeout, max_memory_mb=max_memory_mb)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
@@ -96,14 +97,15 @@ def failure_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}"[:500] if first else type(exc).__name__
 
 
-def ingest_one(uri: str, engine: Engine, run_id: int) -> Outcome:
+def ingest_one(uri: str, engine: Engine, run_id: int, timeout: float = DEFAULT_TIMEOUT,
+               max_bytes: int = MAX_BYTES, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> Outcome:
     """The per-document pipeline; its failure is recorded against the document, never raised."""
     raw = RawDocument(uri=uri, content=b"")
     try:
-        raw = read(uri)
+        raw = read(uri, max_bytes)
         if db.is_stored(engine, hashlib.sha256(raw.content).hexdigest()):
             return Outcome(uri, "unchanged")
-        converted = convert_document(raw)
+        converted = convert_document(raw, timeout, max_memory_mb)
         extraction = extract_document(converted)
         return Outcome(uri, store(engine, raw, converted, extraction, run_id))
     except db.DatabaseError:
@@ -115,14 +117,21 @@ def ingest_one(uri: str, engine: Engine, run_id: int) -> Outcome:
 
 
 @flow(name="claimtrail-ingest", validate_parameters=False, log_prints=False)
-def ingest(paths: list[str], db_url: str, on_document: Callable[[Outcome], None] | None = None) -> IngestSummary:
-    """Ingest files and folders once; returns what happened to each document."""
+def ingest(paths: list[str], db_url: str, on_document: Callable[[Outcome], None] | None = None,
+           timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_BYTES,
+           max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> IngestSummary:
+    """Ingest files and folders once; returns what happened to each document.
+
+    Each document's conversion runs in a worker process (``extractors/guard.py``) and is
+    stopped after ``timeout`` seconds or ``max_memory_mb`` MB; files above ``max_bytes``
+    are not read. All three fail that document only.
+    """
     engine = db.open_database(db_url)
     try:
         run_id = db.start_run(engine, "ingest")
         summary = IngestSummary(run_id)
         for uri in discover(paths):
-            outcome = ingest_one(uri, engine, run_id)
+            outcome = ingest_one(uri, engine, run_id, timeout, max_bytes, max_memory_mb)
             summary.outcomes.append(outcome)
             if on_document is not None:
                 on_document(outcome)

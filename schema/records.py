@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 BlockKind = Literal[
-    "title", "byline", "dateline", "heading", "paragraph", "list_item", "table_row", "caption"
+    "title", "byline", "dateline", "heading", "paragraph", "list_item", "table_row", "caption",
+    "footnote",
 ]
 MentionKind = Literal["date", "country", "count", "actor", "region"]
 Modality = Literal["asserted", "negated", "hypothetical", "reported"]

@@ -1,4 +1,4 @@
-"""PDF conversion: pages, paragraphs, running headers, metadata and every way to fail."""
+"""PDF conversion: pages, paragraphs, tables, footnotes, furniture, metadata and every way to fail."""
 
 from datetime import datetime, timezone
 from pathlib import Path
@@ -7,6 +7,7 @@ import pytest
 from fpdf import FPDF
 
 from claimtrail.extractors.convert import convert
+from claimtrail.extractors.pdfdoc import convert_pdf_parts
 from claimtrail.schema.records import ConversionError, ConvertedDocument, RawDocument
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -198,3 +199,183 @@ def test_malformed_pdfs_convert_or_fail_with_a_clear_one_line_error(path):
         assert message and "\n" not in message and len(message) < 250
     else:  # a few are not PDFs at all by their bytes (no header, no objects): text then
         assert_contract(doc)
+
+
+# ------------------------------------------------------------- tables, footnotes, furniture
+
+
+def make_table_pdf(path: Path) -> Path:
+    """A paragraph, a ruled table (header row above data rows), another paragraph."""
+    pdf = FPDF(format="A4")
+    pdf.set_title("Plots in Europe")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.text(20, 30, "Plots disrupted by European police, by country, in 2024.")
+    pdf.set_xy(20, 40)
+    with pdf.table(width=120, col_widths=(50, 35, 35), text_align="LEFT") as table:
+        for cells in [("Country", "Plots", "Arrests"), ("Germany", "5", "12"), ("Austria", "3", "7")]:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.text(20, 90, "The table above lists plots disrupted by European police forces.")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_ruled_table_becomes_table_rows_and_leaves_the_paragraphs(tmp_path):
+    doc = pdf_doc(make_table_pdf(tmp_path / "table.pdf"))
+    assert [(b.kind, b.page, doc.text[b.start_char : b.end_char]) for b in doc.blocks] == [
+        ("paragraph", 1, "Plots disrupted by European police, by country, in 2024."),
+        ("table_row", 1, "Country | Plots | Arrests"),
+        ("table_row", 1, "Germany | 5 | 12"),
+        ("table_row", 1, "Austria | 3 | 7"),
+        ("paragraph", 1, "The table above lists plots disrupted by European police forces."),
+    ]
+    assert doc.text.count("Germany") == 1  # not repeated in the running text
+
+
+def test_counts_in_a_table_take_their_column_header_as_unit(tmp_path):
+    from claimtrail.extractors.pipeline import extract
+
+    claims = extract(pdf_doc(make_table_pdf(tmp_path / "table.pdf"))).claims
+    assert {(c.value, c.unit) for c in claims} >= {(5.0, "plots"), (12.0, "arrests"), (3.0, "plots"), (7.0, "arrests")}
+
+
+def test_a_boxed_paragraph_is_not_a_table(tmp_path):
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.rect(15, 30, 150, 30)
+    for i, line in enumerate(["A text box drawn as a rectangle around", "two lines of ordinary prose."]):
+        pdf.text(20, 40 + 6 * i, line)
+    pdf.output(str(tmp_path / "box.pdf"))
+    doc = pdf_doc(tmp_path / "box.pdf")
+    assert [b.kind for b in doc.blocks] == ["title"]
+    assert doc.text == "A text box drawn as a rectangle around two lines of ordinary prose."
+
+
+BRIEF = ["European police disrupted 21 plots in 2024, most of them linked to",
+         "ISKP. Investigators in Germany and Austria arrested 36 suspects and",
+         "seized weapons in several raids."]
+
+
+def make_footnoted_pdf(path: Path) -> Path:
+    """Two pages, each with a superscript reference after its first paragraph, a short
+    rule and two footnotes in smaller type (the first one's URL on a line of its own)."""
+    pdf = FPDF(format="A4")
+    pdf.set_title("Footnoted brief")
+    for page in (1, 2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(20, 12, "Policy Brief Series")
+        pdf.text(20, 282, "www.example.org/briefs")
+        pdf.text(100, 287, f"Page {page}")
+        pdf.set_font("Helvetica", size=11)
+        for i, line in enumerate(BRIEF):
+            pdf.text(20, 40 + 5.5 * i, line)
+        width = pdf.get_string_width(BRIEF[-1])
+        pdf.set_font("Helvetica", size=7)
+        pdf.text(20 + width + 0.3, 40 + 5.5 * 2 - 1.6, str(10 * page))  # raised: a reference
+        pdf.set_font("Helvetica", size=11)
+        pdf.text(20, 40 + 5.5 * 4, f"A second paragraph about the arrests on page {page}.")
+        pdf.line(20, 245, 70, 245)
+        pdf.set_font("Helvetica", size=7)
+        pdf.text(20, 249.5, str(10 * page))
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(23, 250, "Europol, EU Terrorism Situation and Trend Report 2024, p. 12,")
+        pdf.text(20, 254.5, "https://www.europol.europa.eu/te-sat.")
+        pdf.text(20, 259, f"{10 * page + 1} A second note on page {page}.")
+    pdf.output(str(path))
+    return path
+
+
+def test_footnotes_are_kept_as_footnote_blocks_and_references_leave_the_text(tmp_path):
+    doc = pdf_doc(make_footnoted_pdf(tmp_path / "notes.pdf"))
+    body = " ".join(BRIEF)
+    assert [(b.kind, b.page, doc.text[b.start_char : b.end_char]) for b in doc.blocks] == [
+        (kind, page, text)
+        for page in (1, 2)
+        for kind, text in [
+            ("paragraph", body),  # "raids.10" would read as a count: the reference is gone
+            ("paragraph", f"A second paragraph about the arrests on page {page}."),
+            ("footnote", "Europol, EU Terrorism Situation and Trend Report 2024, p. 12,."),
+            ("footnote", f"A second note on page {page}."),
+        ]
+    ]
+    assert [link.url for link in doc.links] == ["https://www.europol.europa.eu/te-sat"] * 2
+
+
+def test_page_furniture_is_kept_aside(tmp_path):
+    path = make_footnoted_pdf(tmp_path / "notes.pdf")
+    parts = convert_pdf_parts(RawDocument(uri=str(path), content=path.read_bytes()))
+    assert [(f.page, f.kind, f.text) for f in parts.furniture] == [
+        (page, kind, text)
+        for page in (1, 2)
+        for kind, text in [("running", "Policy Brief Series"), ("running", "www.example.org/briefs"),
+                           ("page number", f"Page {page}")]
+    ]
+    assert "Policy Brief" not in parts.document.text and "example.org" not in parts.document.text
+
+
+def test_a_paragraph_cut_by_the_column_break_continues_in_the_next_column(tmp_path):
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    left = [f"Left line {i:02d} about plots in Germany and" for i in range(11)] + ["arrests that continue in the"]
+    right = ["next column after the break."] + [f"Right line {i:02d} about arrests in Iran." for i in range(1, 12)]
+    for i, (a, b) in enumerate(zip(left, right)):
+        pdf.text(15, 40 + 5 * i, a)
+        pdf.text(110, 40 + 5 * i, b)
+    pdf.output(str(tmp_path / "cols.pdf"))
+    doc = pdf_doc(tmp_path / "cols.pdf")
+    assert "arrests that continue in the next column after the break." in doc.text
+    assert doc.text.index("Left line 10") < doc.text.index("Right line 01")
+
+
+def test_blank_pages_are_no_text_not_a_scan(tmp_path):
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.output(str(tmp_path / "blank.pdf"))
+    assert conversion_error((tmp_path / "blank.pdf").read_bytes()) == (
+        "no text: the pages are blank or their content cannot be read")
+
+
+def test_real_report_footnotes_and_references():
+    doc = pdf_doc(CORPUS / "policy/crs/R48903v3-the-strait-of-hormuz-in-brief-non-oil-shipments-.pdf")
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    assert len(notes) >= 35 and {b.page for b in notes} == {3, 4, 5, 6, 7, 8}
+    assert doc.text[notes[0].start_char : notes[0].end_char].startswith(
+        "United Nations Conference on Trade and Development (UNCTAD)")
+    # Superscript references are gone from the prose: "international law,⁸ as an open waterway".
+    assert "long established by international law, as an open waterway" in doc.text
+    assert "Congressional Research Service 1" not in doc.text and "VERSION 3" not in doc.text
+
+
+def test_real_two_column_report_furniture():
+    path = CORPUS / "policy/crs/IF12672v12-russia-s-nuclear-weapons.pdf"
+    parts = convert_pdf_parts(RawDocument(uri=str(path), content=path.read_bytes()))
+    assert {(f.page, f.text) for f in parts.furniture} >= {
+        (1, "https://crsreports.congress.gov"), (2, "Russia\u2019s Nuclear Weapons"), (3, "IF12672"),
+        (3, "https://crsreports.congress.gov | IF12672 \u00b7 VERSION 12 \u00b7 UPDATED"),
+    }
+    text = parts.document.text
+    assert "IF12672" not in text and "VERSION 12" not in text
+    # The paragraph that page 1's left column breaks off goes on at the top of the right one.
+    assert "Admiral Correll stated in March 2026 that Russia had \u201cup to 2,000 warheads\u201d intended for NSNW" in text
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("qpdf__issue-150.pdf", "broken PDF: the file ends unexpectedly (truncated?)"),
+    ("qpdf__issue-149.pdf", "broken PDF: circular or too deeply nested references"),
+    ("qpdf__bad2.pdf", "broken PDF: no document catalog (/Root), not a readable PDF"),
+    ("qpdf__bad4.pdf", "broken PDF: no pages found"),
+    ("pdfjs__PDFBOX-4352-0.pdf", "encrypted: unsupported or damaged encryption (PDFEncryptionError)"),
+    ("pdfminer__aes-256.pdf", "encrypted: password required"),
+    ("pypdf__r6-user-password.pdf", None),  # its owner password is empty: it opens
+])
+def test_malformed_and_encrypted_pdfs_say_what_is_wrong(name, message):
+    content = (CORPUS / "pdf-malformed" / name).read_bytes()
+    if message is None:
+        assert "pdf encryption test" in pdf_doc(CORPUS / "pdf-malformed" / name).text.lower()
+    else:
+        assert conversion_error(content) == message

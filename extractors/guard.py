@@ -1,0 +1,254 @@
+"""Conversion that cannot crash, hang or exhaust a run: one worker process, with limits.
+
+A pathological document can make a parser loop, recurse or allocate without end (pdfminer
+on a fuzzed PDF, a decompression bomb), and a parser bug can kill the interpreter
+outright. :func:`convert_guarded` therefore runs :func:`~claimtrail.extractors.convert.convert`
+in a worker process:
+
+- **time limit**: the parent waits at most ``timeout`` seconds for the answer, then kills
+  the worker and fails the document with ``timed out after N s``;
+- **memory limit**: the worker's address space is capped (``RLIMIT_AS``); an allocation
+  beyond it raises ``MemoryError`` there, reported as ``out of memory (limit N MB)``,
+  and that worker is replaced;
+- **crashes**: a worker that dies (segfault, the system's OOM killer) fails only the
+  document it was converting (``converter crashed (SIGSEGV)``).
+
+The worker is started once (about half a second: it imports the converters) and reused
+for every document, so a normal document pays only for sending its bytes and receiving
+its text through a pipe (a few milliseconds); a killed worker is replaced before the next
+document. It is a plain ``python -c`` subprocess speaking pickled messages over its
+stdin/stdout (``multiprocessing.connection`` framing): it never forks the parent (which
+may run threads, e.g. Prefect's), never re-imports the parent's ``__main__``, sits in its
+own session (Ctrl-C goes to the parent, which stops it), and exits by itself when its
+parent disappears.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+
+from claimtrail.schema.records import ConversionError, ConvertedDocument, RawDocument
+
+DEFAULT_TIMEOUT = 60.0  # seconds per document
+DEFAULT_MAX_MEMORY_MB = 2048  # the worker's address space; it needs about 100 MB to start
+_STARTUP_TIMEOUT = 120.0  # seconds for a new worker to import the converters
+
+
+class _Worker:
+    """One worker process and the two ends of its pipe."""
+
+    def __init__(self, max_memory_mb: int | None) -> None:
+        self.max_memory_mb = max_memory_mb
+        self.owner = os.getpid()
+        self.ready = False
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from claimtrail.extractors.guard import _serve; _serve()",
+             str(max_memory_mb or 0)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.requests = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
+        self.replies = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+    def wait_ready(self) -> None:
+        if self.ready:
+            return
+        try:
+            if not self.replies.poll(_STARTUP_TIMEOUT):
+                raise ConversionError(f"converter worker did not start within {_STARTUP_TIMEOUT:g} s")
+            self.replies.recv()
+        except (EOFError, OSError):
+            code = self.stop()
+            raise ConversionError(f"converter worker could not start (exit status {code})") from None
+        self.ready = True
+
+    def stop(self) -> int | None:
+        """Stop the worker (politely: end of input, then SIGKILL) and return its exit status."""
+        for conn in (self.requests, self.replies):
+            try:
+                conn.close()
+            except OSError:
+                pass
+        if self.proc.poll() is None:
+            try:
+                self.proc.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.stop()
+
+
+_lock = threading.Lock()
+_worker: _Worker | None = None
+
+
+def _get_worker(max_memory_mb: int | None) -> _Worker:
+    global _worker
+    if _worker is not None and _worker.owner != os.getpid():
+        _worker = None  # inherited through fork(): the pipes belong to the parent
+    if _worker is not None and (_worker.max_memory_mb != max_memory_mb or _worker.proc.poll() is not None):
+        _worker.stop()
+        _worker = None
+    if _worker is None:
+        _worker = _Worker(max_memory_mb)
+    try:
+        _worker.wait_ready()
+    except ConversionError:
+        _worker = None
+        raise
+    return _worker
+
+
+def _discard(kill: bool = True) -> int | None:
+    """Forget the current worker (killing it first); returns its exit status."""
+    global _worker
+    worker, _worker = _worker, None
+    if worker is None:
+        return None
+    if kill:
+        worker.kill()
+    return worker.stop()
+
+
+def shutdown() -> None:
+    """Stop the worker, if one is running (also done at interpreter exit)."""
+    with _lock:
+        if _worker is not None and _worker.owner == os.getpid():
+            _discard(kill=False)
+
+
+atexit.register(shutdown)
+
+
+def convert_guarded(raw: RawDocument, *, timeout: float = DEFAULT_TIMEOUT,
+                    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> ConvertedDocument:
+    """:func:`~claimtrail.extractors.convert.convert` in the worker process, under a time
+    limit (seconds) and a memory limit (MB of address space; ``None``: no limit).
+
+    Raises :class:`ConversionError` with a one-line message for everything that goes
+    wrong: the document's own conversion errors, ``timed out after N s``, ``out of memory
+    (limit N MB)``, ``converter crashed (SIGNAL)``.
+    """
+    if timeout <= 0:
+        raise ValueError("timeout must be positive")
+    with _lock:
+        worker = _get_worker(max_memory_mb)
+        try:
+            worker.requests.send(raw)
+        except OSError:  # the worker died while idle: start another one, once
+            _discard()
+            worker = _get_worker(max_memory_mb)
+            try:
+                worker.requests.send(raw)
+            except OSError:
+                raise ConversionError(_crash_message(_discard(kill=False))) from None
+        try:
+            if not worker.replies.poll(timeout):
+                _discard()
+                raise ConversionError(f"timed out after {timeout:g} s")
+            status, payload = worker.replies.recv()
+        except (EOFError, OSError):
+            raise ConversionError(_crash_message(_discard(kill=False))) from None
+        if status == "memory":
+            _discard()  # a worker that ran out of memory may be left in a poor state
+            raise ConversionError(f"out of memory (limit {max_memory_mb} MB)")
+    if status == "ok":
+        return payload
+    raise ConversionError(payload)
+
+
+def _crash_message(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if name == "SIGKILL":
+            return "converter was killed (SIGKILL: out of memory?)"
+        return f"converter crashed ({name})"
+    return f"converter crashed (exit status {code})"
+
+
+# ------------------------------------------------------------------------------ worker
+
+
+def _serve() -> None:
+    """The worker's main loop: RawDocument in, ("ok", doc) / ("failed", message) /
+    ("memory", None) out, until its input ends."""
+    import logging
+    import pickle
+    import resource
+    import time
+
+    limit_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    requests = Connection(os.dup(0), writable=False)
+    replies = Connection(os.dup(1), readable=False)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)  # a stray print() must not corrupt the pipe: it goes to stderr
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # warnings about every odd PDF
+
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the parent was killed without stopping us: stop too
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+
+    from claimtrail.extractors.convert import convert, parse_date
+
+    parse_date("1 January 2020")  # load dateparser's data once, not in the first document
+    if limit_mb > 0:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    out_of_memory = pickle.dumps(("memory", None))
+    replies.send(("ready", os.getpid()))
+    while True:
+        reply: tuple[str, object]
+        try:
+            raw = requests.recv()
+        except (EOFError, OSError):
+            return
+        except MemoryError:  # the document itself does not fit
+            raw, reply = None, ("memory", None)
+        try:
+            if raw is not None:
+                reply = ("ok", convert(raw))
+        except ConversionError as exc:
+            reply = ("failed", str(exc))
+        except MemoryError:
+            reply = ("memory", None)
+        except RecursionError:
+            reply = ("failed", "too deeply nested to convert (RecursionError)")
+        except Exception as exc:  # noqa: BLE001 - a converter bug fails the document, not the worker
+            first = (str(exc).strip().splitlines() or [""])[0]
+            reply = ("failed", f"{type(exc).__name__}: {first}"[:500] if first else type(exc).__name__)
+        raw = None
+        sent = False
+        if reply[0] != "memory":
+            try:
+                replies.send(reply)
+                sent = True
+            except MemoryError:  # the converted document is too big to send back
+                pass
+        if not sent:
+            del reply
+            replies.send_bytes(out_of_memory)  # pickled in advance: sending it allocates nothing
+            return  # and make way for a fresh worker
