@@ -68,7 +68,6 @@ def ingest(
         return _ingest_with_urls(paths, db, timeout, max_bytes, max_memory)
     from claimtrail import db as database
     from claimtrail.flows.ingest import discover_files, ingest as ingest_flow
-    from claimtrail.flows.warmup import warm_up
 
     url = db or default_db_url()
     missing = [p for p in paths if not Path(p).exists()]
@@ -79,7 +78,6 @@ def ingest(
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
     total = len(discover_files(paths))
-    warm_up()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         bar = progress.add_task("ingesting", total=total)
@@ -304,13 +302,11 @@ def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_byte
     url = db or default_db_url()
     _open_or_fail(url)
     from claimtrail.flows.run import RunOptions, run as run_flow
-    from claimtrail.flows.warmup import warm_up
 
     sources = [UrlsSource("urls", tuple(dict.fromkeys(urls)))]
     sources += [FolderSource(p, Path(p).resolve()) for p in dict.fromkeys(files)]
     options = RunOptions(FetchSettings(max_bytes=max_bytes), timeout=timeout, max_memory_mb=max_memory or None,
                          max_file_bytes=max_bytes)
-    warm_up()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         bar = progress.add_task("ingesting", total=None)
