@@ -199,9 +199,7 @@ def run_command(config: ConfigOption = None, db: DbOption = None) -> None:
         raise fail(str(exc)) from None
     _open_or_fail(settings.database)
     from claimtrail.flows.run import run as run_flow
-    from claimtrail.flows.warmup import start_temporary_api
 
-    start_temporary_api()  # the spaCy model loads only if a document needs extracting
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         bar = progress.add_task("running", total=None)
