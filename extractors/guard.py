@@ -1,4 +1,4 @@
-"""Conversion that cannot crash, hang or exhaust a run: one worker process, with limits.
+"""Conversion that cannot crash, hang or exhaust a run: worker processes, with limits.
 
 A pathological document can make a parser loop, recurse or allocate without end (pdfminer
 on a fuzzed PDF, a decompression bomb), and a parser bug can kill the interpreter
@@ -13,10 +13,12 @@ in a worker process:
 - **crashes**: a worker that dies (segfault, the system's OOM killer) fails only the
   document it was converting (``converter crashed (SIGSEGV)``).
 
-The worker is started once (about half a second: it imports the converters) and reused
+A worker is started once (about half a second: it imports the converters) and reused
 for every document, so a normal document pays only for sending its bytes and receiving
-its text through a pipe (a few milliseconds); a killed worker is replaced before the next
-document. It is a plain ``python -c`` subprocess speaking pickled messages over its
+its text through a pipe (well under a millisecond for the pipe, a few for a large
+document); a killed worker is replaced before the next document. Callers in several
+threads (the run flow converts several documents at once) each get a worker of their
+own from a small pool. A worker is a plain ``python -c`` subprocess speaking pickled messages over its
 stdin/stdout (``multiprocessing.connection`` framing): it never forks the parent (which
 may run threads, e.g. Prefect's), never re-imports the parent's ``__main__``, sits in its
 own session (Ctrl-C goes to the parent, which stops it), and exits by itself when its
@@ -41,7 +43,7 @@ _STARTUP_TIMEOUT = 120.0  # seconds for a new worker to import the converters
 
 
 class _Worker:
-    """One worker process and the two ends of its pipe."""
+    """One worker process and the two ends of its pipe; used by one caller at a time."""
 
     def __init__(self, max_memory_mb: int | None) -> None:
         self.max_memory_mb = max_memory_mb
@@ -91,43 +93,61 @@ class _Worker:
         self.stop()
 
 
-_lock = threading.Lock()
-_worker: _Worker | None = None
+_pool_lock = threading.Lock()
+_idle: list[_Worker] = []  # started and waiting for a document
+_all: set[_Worker] = set()  # idle or busy, for shutdown()
 
 
-def _get_worker(max_memory_mb: int | None) -> _Worker:
-    global _worker
-    if _worker is not None and _worker.owner != os.getpid():
-        _worker = None  # inherited through fork(): the pipes belong to the parent
-    if _worker is not None and (_worker.max_memory_mb != max_memory_mb or _worker.proc.poll() is not None):
-        _worker.stop()
-        _worker = None
-    if _worker is None:
-        _worker = _Worker(max_memory_mb)
+def _acquire(max_memory_mb: int | None) -> _Worker:
+    """An idle worker with this memory limit, else a new one (one per concurrent caller)."""
+    stale: list[_Worker] = []
+    found: _Worker | None = None
+    with _pool_lock:
+        while _idle and found is None:
+            worker = _idle.pop()
+            if worker.owner != os.getpid():  # inherited through fork(): its pipes are the parent's
+                _all.discard(worker)
+            elif worker.max_memory_mb == max_memory_mb and worker.proc.poll() is None:
+                found = worker
+            else:
+                stale.append(worker)  # another memory limit, or dead
+    for worker in stale:
+        _retire(worker, kill=True)
+    if found is not None:
+        return found
+    worker = _Worker(max_memory_mb)
+    with _pool_lock:
+        _all.add(worker)
     try:
-        _worker.wait_ready()
+        worker.wait_ready()
     except ConversionError:
-        _worker = None
+        _retire(worker, kill=True)
         raise
-    return _worker
+    return worker
 
 
-def _discard(kill: bool = True) -> int | None:
-    """Forget the current worker (killing it first); returns its exit status."""
-    global _worker
-    worker, _worker = _worker, None
-    if worker is None:
-        return None
+def _release(worker: _Worker) -> None:
+    with _pool_lock:
+        _idle.append(worker)
+
+
+def _retire(worker: _Worker, kill: bool) -> int | None:
+    """Stop a worker for good (killing it first when asked); returns its exit status."""
+    with _pool_lock:
+        _all.discard(worker)
     if kill:
         worker.kill()
     return worker.stop()
 
 
 def shutdown() -> None:
-    """Stop the worker, if one is running (also done at interpreter exit)."""
-    with _lock:
-        if _worker is not None and _worker.owner == os.getpid():
-            _discard(kill=False)
+    """Stop every worker this process started (also done at interpreter exit)."""
+    with _pool_lock:
+        workers = [w for w in _all if w.owner == os.getpid()]
+        _idle.clear()
+        _all.clear()
+    for worker in workers:
+        worker.stop()
 
 
 atexit.register(shutdown)
@@ -135,36 +155,42 @@ atexit.register(shutdown)
 
 def convert_guarded(raw: RawDocument, *, timeout: float = DEFAULT_TIMEOUT,
                     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> ConvertedDocument:
-    """:func:`~claimtrail.extractors.convert.convert` in the worker process, under a time
+    """:func:`~claimtrail.extractors.convert.convert` in a worker process, under a time
     limit (seconds) and a memory limit (MB of address space; ``None``: no limit).
 
     Raises :class:`ConversionError` with a one-line message for everything that goes
     wrong: the document's own conversion errors, ``timed out after N s``, ``out of memory
-    (limit N MB)``, ``converter crashed (SIGNAL)``.
+    (limit N MB)``, ``converter crashed (SIGNAL)``. Safe to call from several threads:
+    each call gets a worker of its own.
     """
     if timeout <= 0:
         raise ValueError("timeout must be positive")
-    with _lock:
-        worker = _get_worker(max_memory_mb)
+    worker = _acquire(max_memory_mb)
+    try:
+        worker.requests.send(raw)
+    except OSError:  # the worker died while idle: start another one, once
+        _retire(worker, kill=True)
+        worker = _acquire(max_memory_mb)
         try:
             worker.requests.send(raw)
-        except OSError:  # the worker died while idle: start another one, once
-            _discard()
-            worker = _get_worker(max_memory_mb)
-            try:
-                worker.requests.send(raw)
-            except OSError:
-                raise ConversionError(_crash_message(_discard(kill=False))) from None
-        try:
-            if not worker.replies.poll(timeout):
-                _discard()
-                raise ConversionError(f"timed out after {timeout:g} s")
+        except OSError:
+            raise ConversionError(_crash_message(_retire(worker, kill=False))) from None
+    try:
+        answered = worker.replies.poll(timeout)
+        if answered:
             status, payload = worker.replies.recv()
-        except (EOFError, OSError):
-            raise ConversionError(_crash_message(_discard(kill=False))) from None
-        if status == "memory":
-            _discard()  # a worker that ran out of memory may be left in a poor state
-            raise ConversionError(f"out of memory (limit {max_memory_mb} MB)")
+    except (EOFError, OSError):
+        raise ConversionError(_crash_message(_retire(worker, kill=False))) from None
+    except BaseException:  # Ctrl-C while waiting, or an answer this process cannot hold
+        _retire(worker, kill=True)
+        raise
+    if not answered:
+        _retire(worker, kill=True)
+        raise ConversionError(f"timed out after {timeout:g} s")
+    if status == "memory":
+        _retire(worker, kill=True)  # it may be left in a poor state: a fresh one takes over
+        raise ConversionError(f"out of memory (limit {max_memory_mb} MB)")
+    _release(worker)
     if status == "ok":
         return payload
     raise ConversionError(payload)

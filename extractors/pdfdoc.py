@@ -6,8 +6,9 @@ two filled cells) become ``table_row`` blocks, cells joined by ``" | "``, and th
 are taken out of the running text; the other words are grouped into rows; a row is cut
 where a wide horizontal gap separates two columns, and when most of the page's text sits
 left or right of one vertical gutter the page is read as two columns (full-width rows
-such as titles stay in place). Lines then become paragraphs where the vertical gap grows
-or the font size changes; a paragraph cut by the column break (no sentence end before
+such as titles stay in place). Lines then become paragraphs where the vertical gap grows,
+the font size changes or bold starts or ends (a bold line without a sentence end is a
+heading, as is larger type; "Figure 2. ..." is a caption); a paragraph cut by the column break (no sentence end before
 it) continues in the next column.
 
 Page furniture is taken out of the text and kept aside (:class:`Furniture`): margin
@@ -74,6 +75,8 @@ _PRINTED_DATE = re.compile(
     re.IGNORECASE,
 )
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶]{1,3})\s+(?=\S)")
+_CAPTION = re.compile(r"(?:Figure|Fig\.|Table|Map|Chart|Exhibit|Box|Graph)\s+[A-Z]?\d+[.:]\s", re.IGNORECASE)
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)  # in the font's name
 _SENTENCE_END = re.compile(r"[.!?:;][\"”’)\]]*$")
 _SUPERSCRIPT = set("0123456789*†‡")  # what a footnote reference starts with
 _SUPERSCRIPT_MORE = set("0123456789,-–")  # and what may follow ("12,13", "4-6")
@@ -107,6 +110,7 @@ class _Line:
     bottom: float
     size: float
     rows: list[list[str]] | None = None  # a table: its rows of cells (cells may hold "\n")
+    bold: bool = False  # every word set in a bold face
 
 
 @dataclass
@@ -125,6 +129,7 @@ class _Para:
     text: str
     size: float
     cells: list[str] | None = None
+    bold: bool = False
 
 
 # ------------------------------------------------------------------------------ layout
@@ -156,7 +161,7 @@ def _line(words: list[dict]) -> _Line:
         text=" ".join(w["text"] for w in words),
         x0=min(w["x0"] for w in words), x1=max(w["x1"] for w in words),
         top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
-        size=median(w["size"] for w in words),
+        size=median(w["size"] for w in words), bold=all(w.get("bold") for w in words),
     )
 
 
@@ -208,7 +213,7 @@ def _merge_rows(lines: list[_Line]) -> list[_Line]:
         if last and last.rows is None and ln.rows is None and abs(last.top - ln.top) <= 2.5:
             merged[-1] = _Line(f"{last.text} {ln.text}", min(last.x0, ln.x0), max(last.x1, ln.x1),
                                min(last.top, ln.top), max(last.bottom, ln.bottom),
-                               max(last.size, ln.size))
+                               max(last.size, ln.size), bold=last.bold and ln.bold)
         else:
             merged.append(ln)
     return merged
@@ -281,8 +286,10 @@ def _page(page: pdfplumber.page.Page, number: int) -> _Page:
 
     tables = _tables(page)
     words = page.extract_words(x_tolerance_ratio=0.15, extra_attrs=["size"])  # size-relative gaps
+    faces = {(round(c["x0"], 1), round(c["top"], 1)): c.get("fontname") or "" for c in page.chars}
     for w in words:
         w["text"] = _CID.sub("", w["text"]).translate(_LIGATURES)
+        w["bold"] = _BOLD.search(faces.get((round(w["x0"], 1), round(w["top"], 1)), "")) is not None
     words = [w for w in words if w["text"].strip() and not _LEADER.fullmatch(w["text"])]
     lines: list[_Line] = []
     for (x0, top, x1, bottom), rows in tables:
@@ -367,10 +374,10 @@ def _paragraphs(lines: list[_Line], vocab: _Vocabulary, width: float) -> list[_P
                 paragraphs.append(_Para("table_row", " | ".join(cells), ln.size, cells))
             continue
         if current is None or prev is None:
-            current, prev = _Para("text", ln.text, ln.size), ln
+            current, prev = _Para("text", ln.text, ln.size, bold=ln.bold), ln
             continue
         step = ln.top - prev.top
-        same_size = abs(ln.size - prev.size) <= 0.15 * prev.size
+        same_size = abs(ln.size - prev.size) <= 0.15 * prev.size and ln.bold == prev.bold
         bullet = _BULLET.match(ln.text) is not None
         column_break = step < 0 and ln.x0 > prev.x0 + 0.25 * width
         if column_break and same_size and not bullet and not _SENTENCE_END.search(current.text):
@@ -379,7 +386,7 @@ def _paragraphs(lines: list[_Line], vocab: _Vocabulary, width: float) -> list[_P
             new = step > 1.4 * leading * prev.size or step < 0 or not same_size or bullet
         if new:
             paragraphs.append(current)
-            current = _Para("text", ln.text, ln.size)
+            current = _Para("text", ln.text, ln.size, bold=ln.bold)
         else:
             current.text = _join(current.text, ln.text, vocab)
         prev = ln
@@ -547,7 +554,9 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
                 kind = "title"
             elif number == 1 and dateline_date(text):
                 kind = "dateline"
-            elif para.size > 1.15 * body and len(text) <= 150:
+            elif _CAPTION.match(text) and len(text) <= 300:
+                kind = "caption"
+            elif (para.size > 1.15 * body or para.bold and not _SENTENCE_END.search(text)) and len(text) <= 150:
                 kind = "heading"
             elif bullet := _BULLET.match(text):
                 kind, text = "list_item", text[bullet.end():]

@@ -379,3 +379,26 @@ def test_malformed_and_encrypted_pdfs_say_what_is_wrong(name, message):
         assert "pdf encryption test" in pdf_doc(CORPUS / "pdf-malformed" / name).text.lower()
     else:
         assert conversion_error(content) == message
+
+
+def test_bold_lines_at_body_size_are_headings_and_figure_titles_captions(tmp_path):
+    pdf = FPDF(format="A4")
+    pdf.set_title("Bold headings")
+    pdf.add_page()
+    y = 40.0
+    for style, line in [("", "A first paragraph of body text about plots."),
+                        ("B", "Weaponization"),
+                        ("", "At the time the negotiations concluded, Iran would have needed"),
+                        ("", "one year to build a weapon."),
+                        ("B", "Figure 1. Centrifuges installed, 2015-2025")]:
+        pdf.set_font("Helvetica", style=style, size=10)
+        pdf.text(20, y, line)
+        y += 4.5
+    pdf.output(str(tmp_path / "bold.pdf"))
+    doc = pdf_doc(tmp_path / "bold.pdf")
+    assert [(b.kind, doc.text[b.start_char : b.end_char]) for b in doc.blocks] == [
+        ("paragraph", "A first paragraph of body text about plots."),
+        ("heading", "Weaponization"),
+        ("paragraph", "At the time the negotiations concluded, Iran would have needed one year to build a weapon."),
+        ("caption", "Figure 1. Centrifuges installed, 2015-2025"),
+    ]
