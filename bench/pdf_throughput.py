@@ -62,7 +62,8 @@ def ours(documents: list[RawDocument], guarded: bool) -> None:
 
 def throughput(runs: int) -> None:
     print(f"PDF conversion throughput, median of {runs} runs")
-    header = f"{'folder':18s} {'files':>5s} {'pages':>5s}  {'method':22s} {'median s':>8s} {'pages/s':>8s} {'vs bare':>7s}"
+    header = (f"{'folder':18s} {'files':>5s} {'pages':>5s}  {'method':22s} {'median s':>8s} {'pages/s':>8s} "
+              f"{'vs bare':>7s}")
     print(header)
     print("-" * len(header))
     for name, folder in FOLDERS.items():

@@ -2,21 +2,23 @@
 
 Per page: small raised digits right after a word (footnote references, ``law,⁸``) are
 dropped; tables found by pdfplumber's table finder (ruled cells, at least two rows with
-two filled cells) become ``table_row`` blocks, cells joined by ``" | "``, and their words
-are taken out of the running text; the other words are grouped into rows; a row is cut
-where a wide horizontal gap separates two columns, and when most of the page's text sits
-left or right of one vertical gutter the page is read as two columns (full-width rows
-such as titles stay in place). Lines then become paragraphs where the vertical gap grows,
-the font size changes or bold starts or ends (a bold line without a sentence end is a
-heading, as is larger type; "Figure 2. ..." is a caption); a paragraph cut by the column break (no sentence end before
-it) continues in the next column.
+two filled cells; a table ruled only horizontally is not found) become ``table_row``
+blocks, cells joined by ``" | "``, and their words are taken out of the running text; the
+other words are grouped into rows; a row is cut where a wide horizontal gap separates two
+columns, and when most of the page's text sits left or right of one vertical gutter the
+page is read as two columns (full-width rows such as titles stay in place). Lines then
+become paragraphs where the vertical gap grows, the font size changes or bold starts or
+ends: larger type, or a bold line without a sentence end, is a heading; "Figure 2. ..."
+is a caption. A paragraph cut by the column break (no sentence end before it) goes on in
+the next column.
 
-Page furniture is taken out of the text and kept aside (:class:`Furniture`): margin
-lines that repeat on most pages (running headers/footers), margin lines that are only a
-page number, and small-type margin lines that are a printed URL or a document code.
-Footnotes — the run of smaller-type lines at the foot of a page that starts at a note
-mark ("12 See ...") or under a short rule — become ``footnote`` blocks, one per note,
-without their mark.
+Page furniture is taken out of the text and kept aside (:class:`Furniture`, returned by
+:func:`convert_pdf_parts`): margin lines that repeat on most pages (running headers and
+footers, and the last page's longer variant of a small-type one), margin lines that are
+only a page number, and small-type margin lines that are a printed URL or a document code
+("IF12672"). Footnotes — the run of smaller-type lines at the foot of a page that starts
+at a note mark ("12 See ...") or under a short rule — become ``footnote`` blocks, one per
+note, without their mark.
 
 Hyphenation, kept simple: a line ending in ``letter-`` followed by a line starting in
 lower case is one word split in two (``organi-`` + ``zation``) unless the document
@@ -293,7 +295,8 @@ def _page(page: pdfplumber.page.Page, number: int) -> _Page:
     words = [w for w in words if w["text"].strip() and not _LEADER.fullmatch(w["text"])]
     lines: list[_Line] = []
     for (x0, top, x1, bottom), rows in tables:
-        inside = [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
+        inside = [w for w in words
+                  if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
         if inside:
             taken = {id(w) for w in inside}
             words = [w for w in words if id(w) not in taken]
@@ -538,7 +541,8 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
 
     title = info.get("Title")
     if not title or _junk_title(title):
-        first = [p for p in per_page[0] if p.kind == "text" and re.search(r"[A-Za-z]{3}", p.text) and len(p.text) <= 200]
+        first = [p for p in per_page[0]
+                 if p.kind == "text" and re.search(r"[A-Za-z]{3}", p.text) and len(p.text) <= 200]
         title = max(first, key=lambda p: p.size).text if first else None
     doc = DocBuilder()
     for number, paragraphs in enumerate(per_page, start=1):

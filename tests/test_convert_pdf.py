@@ -238,7 +238,8 @@ def test_counts_in_a_table_take_their_column_header_as_unit(tmp_path):
     from claimtrail.extractors.pipeline import extract
 
     claims = extract(pdf_doc(make_table_pdf(tmp_path / "table.pdf"))).claims
-    assert {(c.value, c.unit) for c in claims} >= {(5.0, "plots"), (12.0, "arrests"), (3.0, "plots"), (7.0, "arrests")}
+    assert {(c.value, c.unit) for c in claims} >= {
+        (5.0, "plots"), (12.0, "arrests"), (3.0, "plots"), (7.0, "arrests")}
 
 
 def test_a_boxed_paragraph_is_not_a_table(tmp_path):
@@ -361,7 +362,8 @@ def test_real_two_column_report_furniture():
     text = parts.document.text
     assert "IF12672" not in text and "VERSION 12" not in text
     # The paragraph that page 1's left column breaks off goes on at the top of the right one.
-    assert "Admiral Correll stated in March 2026 that Russia had \u201cup to 2,000 warheads\u201d intended for NSNW" in text
+    assert ("Admiral Correll stated in March 2026 that Russia had \u201cup to 2,000 warheads\u201d "
+            "intended for NSNW") in text
 
 
 @pytest.mark.parametrize(("name", "message"), [

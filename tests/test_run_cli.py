@@ -74,7 +74,7 @@ def test_ingest_takes_addresses_and_files(site: Site, tmp_path: Path) -> None:
     docs = runner.invoke(app, ["sql", "select doc_uri, source_url from v_documents order by doc_uri", "--db", db,
                                "--format", "json"])
     assert json.loads(docs.output) == [
-        {"doc_uri": str(SEED), "source_url": None},
+        {"doc_uri": str(SEED.resolve()), "source_url": None},
         {"doc_uri": site.url("/old/plots-europe"),
          "source_url": "https://example.org/analysis/iskp-european-plots-networks-arrests-gaps"},
     ]
