@@ -18,6 +18,8 @@ import pytest
 from claimtrail.extractors.convert import convert, split_authors
 from claimtrail.schema.records import ConvertedDocument, RawDocument
 
+from contract import assert_contract
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 SUBSET = CORPUS / "html-benchmark" / "trafilatura_subset"
@@ -29,19 +31,6 @@ def html_doc(html: str | bytes, **kw) -> ConvertedDocument:
     assert doc.media_type == "text/html"
     assert_contract(doc)
     return doc
-
-
-def assert_contract(doc: ConvertedDocument) -> None:
-    """Blocks tile the text exactly; separators are the only text outside them."""
-    pos = 0
-    for block in doc.blocks:
-        piece = doc.text[block.start_char : block.end_char]
-        assert piece and piece == piece.strip() and "  " not in piece and "\n" not in piece
-        assert doc.text[pos : block.start_char] in ("", "\n", "\n\n")
-        pos = block.end_char
-    assert pos == len(doc.text)
-    for link in doc.links:
-        assert 0 <= link.start_char <= link.end_char <= len(doc.text)
 
 
 def blocks(doc: ConvertedDocument) -> list[tuple[str, str]]:

@@ -10,6 +10,8 @@ from claimtrail.extractors.convert import convert
 from claimtrail.extractors.pdfdoc import convert_pdf_parts
 from claimtrail.schema.records import ConversionError, ConvertedDocument, RawDocument
 
+from contract import assert_contract
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
@@ -18,18 +20,6 @@ def pdf_doc(path: Path, **kw) -> ConvertedDocument:
     assert doc.media_type == "application/pdf"
     assert_contract(doc)
     return doc
-
-
-def assert_contract(doc: ConvertedDocument) -> None:
-    """Blocks tile the text exactly, and in a PDF every block knows its page."""
-    pos = 0
-    for block in doc.blocks:
-        piece = doc.text[block.start_char : block.end_char]
-        assert piece and piece == piece.strip() and "  " not in piece and "\n" not in piece
-        assert doc.text[pos : block.start_char] in ("", "\n", "\n\n")
-        assert doc.media_type != "application/pdf" or (block.page or 0) >= 1
-        pos = block.end_char
-    assert pos == len(doc.text)
 
 
 def conversion_error(content: bytes) -> str:

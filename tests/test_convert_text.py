@@ -8,6 +8,8 @@ import pytest
 from claimtrail.extractors.convert import convert
 from claimtrail.schema.records import ConvertedDocument, RawDocument
 
+from contract import assert_contract
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "iskp-goes-global.txt"
 
@@ -17,21 +19,6 @@ def text_doc(text: str | bytes, uri: str = "doc.txt", **kw) -> ConvertedDocument
     doc = convert(RawDocument(uri=uri, content=content, **kw))
     assert_contract(doc)
     return doc
-
-
-def assert_contract(doc: ConvertedDocument) -> None:
-    """The output contract every converter keeps (see extractors/convert.py)."""
-    pos = 0
-    for block in doc.blocks:
-        piece = doc.text[block.start_char : block.end_char]
-        assert piece and piece == piece.strip() and "  " not in piece and "\n" not in piece
-        assert doc.text[pos : block.start_char] in ("", "\n", "\n\n")
-        pos = block.end_char
-    assert pos == len(doc.text)
-    for link in doc.links:
-        assert 0 <= link.start_char <= link.end_char <= len(doc.text)
-        anchor = doc.text[link.start_char : link.end_char]
-        assert anchor == anchor.strip()
 
 
 def block_texts(doc: ConvertedDocument, kind: str) -> list[str]:
