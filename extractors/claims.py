@@ -164,15 +164,15 @@ def block_ids(doc: Doc, block: Block | None) -> set[int]:
     return {t.i for t in span} if span is not None else set()
 
 
-def quote_bounds(doc: Doc, span: Span) -> tuple[int, int]:
+def quote_bounds(doc: Doc, text: str, span: Span) -> tuple[int, int]:
     sent = span.sent
     start, end = sent.start_char, sent.end_char
     block = context(doc).block_at(span.start_char)
     if block is not None:
         start, end = max(start, block.start_char), min(end, block.end_char)
-    text = doc.text[start:end]
-    stripped = text.strip()
-    start += len(text) - len(text.lstrip())
+    piece = text[start:end]
+    stripped = piece.strip()
+    start += len(piece) - len(piece.lstrip())
     return start, start + len(stripped)
 
 
@@ -234,6 +234,7 @@ def claims(doc: Doc) -> Doc:
         dates=list(doc.spans["date"]), placed=placed, located=[c for c in placed if not c._.nationality],
         sentence_of={t.i: sent.start for sent in doc.sents for t in sent},
     )
+    text = doc.text  # spaCy rebuilds Doc.text on every read: once per document
     counts = list(doc.spans["count"])
     subtrees = {span.start: subtree_ids(span.root) for span in counts}
     by_start: dict[int, Claim] = {}
@@ -249,13 +250,13 @@ def claims(doc: Doc) -> Doc:
         same_sentence = total is not None and scope.sentence_of[info.antecedent] == scope.sentence_of[span.start]
         country = country_of(span, info, noun, verb, item, total, total if same_sentence else None, scope, countries)
         date_start, date_end = period_of(span, own, nested, verb, item, total, info, scope)
-        start, end = quote_bounds(doc, span)
+        start, end = quote_bounds(doc, text, span)
         by_start[span.start] = Claim(
             value=info.value, unit=info.unit, qualifier=info.qualifier, country=country,
             actor=(total.actor if total is not None else None) if info.breakdown else actor_of(verb, noun, actors),
             action=verb.lemma_.lower() if verb is not None else None,
             date_start=date_start, date_end=date_end,
-            quote=doc.text[start:end], start_char=start, end_char=end,
+            quote=text[start:end], start_char=start, end_char=end,
             modality=modality_of(verb, span.sent),
         )
     ctx.claims = list(by_start.values())

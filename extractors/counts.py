@@ -204,7 +204,7 @@ def range_partner(doc: Doc, group: Span, following: Span | None) -> Span | None:
                                      ["to", "$"], ["–", "$"]) else None
 
 
-def table_unit(doc: Doc, group: Span) -> str | None:
+def table_unit(doc: Doc, text: str, group: Span) -> str | None:
     """In a table row ("Germany | 5"), the counted thing is the column's header ("Plots")."""
     ctx = context(doc)
     block = ctx.block_at(group.start_char)
@@ -217,8 +217,8 @@ def table_unit(doc: Doc, group: Span) -> str | None:
         header = other
     if header is block:
         return None
-    column = doc.text[block.start_char : group.start_char].count(" | ")
-    cells = doc.text[header.start_char : header.end_char].split(" | ")
+    column = text[block.start_char : group.start_char].count(" | ")
+    cells = text[header.start_char : header.end_char].split(" | ")
     if column >= len(cells) or not cells[column].strip() or any(c.isdigit() for c in cells[column]):
         return None
     return cells[column].strip().lower()
@@ -230,6 +230,7 @@ def counts(doc: Doc) -> Doc:
     blocked = {t.i for key in ("date", "actor") for s in doc.spans.get(key, []) for t in s}
     countries = {s.end: s for s in doc.spans.get("country", [])}
     sentence_number = {sent.start: n for n, sent in enumerate(doc.sents)}
+    text = doc.text  # spaCy rebuilds Doc.text on every read: once per document
     found: list[Span] = []
     groups = number_groups(doc, blocked)
     for k, group in enumerate(groups):
@@ -267,7 +268,7 @@ def counts(doc: Doc) -> Doc:
             if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"]:
                 continue
             info.unit, info.unit_token = unit_phrase(noun, group.end - 1), noun.i
-        elif (unit := table_unit(doc, group)) is not None:
+        elif (unit := table_unit(doc, text, group)) is not None:
             info.unit = unit
         else:
             before = antecedent(group, found, sentence_number)
