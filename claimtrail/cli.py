@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from claimtrail.extractors.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from claimtrail.settings import default_db_url, quiet_prefect
 
 quiet_prefect()  # before anything imports Prefect
@@ -57,7 +57,7 @@ def ingest(
     )] = DEFAULT_TIMEOUT,
     max_bytes: Annotated[int, typer.Option(
         "--max-bytes", min=0, metavar="BYTES", help="Larger files are recorded as failed without being read.",
-    )] = 100 * 1024 * 1024,  # flows.ingest.MAX_BYTES (not imported here: that loads Prefect)
+    )] = DEFAULT_MAX_BYTES,
     max_memory: Annotated[int, typer.Option(
         "--max-memory", min=0, metavar="MB",
         help="Memory one document's conversion may use (0: no limit); past it the document is recorded as failed.",

@@ -38,6 +38,7 @@ from multiprocessing.connection import Connection
 from claimtrail.schema.records import ConversionError, ConvertedDocument, RawDocument
 
 DEFAULT_TIMEOUT = 60.0  # seconds per document
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024  # files above this are not read at all
 DEFAULT_MAX_MEMORY_MB = 2048  # the worker's address space; it needs about 100 MB to start
 _STARTUP_TIMEOUT = 120.0  # seconds for a new worker to import the converters
 

@@ -18,12 +18,12 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from claimtrail import db
-from claimtrail.extractors.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, convert_guarded
+from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, convert_guarded
 from claimtrail.extractors.pipeline import extract
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
-MAX_BYTES = 100 * 1024 * 1024
+MAX_BYTES = DEFAULT_MAX_BYTES
 
 
 @dataclass(slots=True)
