@@ -21,7 +21,7 @@ demo: setup
 
 # The whole suite, on a SQLite file and on a real PostgreSQL server.
 test: setup
-	CLAIMTRAIL_TEST_PG_URL="$$(bash .ci/pg.sh)" $(BIN)/pytest
+	CLAIMTRAIL_TEST_PG_URL="$$(timeout 900 bash .ci/pg.sh)" $(BIN)/pytest
 
 # PostgreSQL for the tests: installs/starts a local server if needed and prints its URL, e.g.
 #   export CLAIMTRAIL_TEST_PG_URL="$(make -s postgres)"

@@ -38,7 +38,17 @@ line="$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main"')"
 port="$(awk '{ print $3 }' <<<"$line")"
 if [ "$(awk '{ print $4 }' <<<"$line")" != "online" ]; then
     echo "pg.sh: starting cluster $version/main" >&2
-    as_root pg_ctlcluster "$version" main start
+    # The server is a daemon: it must not inherit any descriptor beyond 0-2. Fd 3 is the
+    # caller's $(...) pipe, and a daemon holding it (or a CI runner's pipe) open makes the
+    # caller wait for an end of file that never comes.
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd="${fd##*/}"
+            if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+        done
+        exec </dev/null
+        as_root pg_ctlcluster "$version" main start
+    )
 fi
 
 for _ in $(seq 1 60); do
