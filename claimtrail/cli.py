@@ -6,8 +6,12 @@ import csv
 import io
 import json
 import re
+import signal
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -67,7 +71,8 @@ def ingest(
     if any(_is_url(p) for p in paths):  # addresses go through the fetching run flow
         return _ingest_with_urls(paths, db, timeout, max_bytes, max_memory)
     from claimtrail import db as database
-    from claimtrail.flows.ingest import discover_files, ingest as ingest_flow
+    from claimtrail.files import discover_files
+    from claimtrail.flows.ingest import ingest as ingest_flow
 
     url = db or default_db_url()
     missing = [p for p in paths if not Path(p).exists()]
@@ -78,8 +83,8 @@ def ingest(
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
     total = len(discover_files(paths))
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True) as progress:
+    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                   console=console, transient=True) as progress:
         bar = progress.add_task("ingesting", total=total)
         summary = ingest_flow(paths, url, on_document=lambda _: progress.advance(bar), timeout=timeout,
                               max_bytes=max_bytes, max_memory_mb=max_memory or None)
@@ -200,8 +205,8 @@ def run_command(config: ConfigOption = None, db: DbOption = None) -> None:
     _open_or_fail(settings.database)
     from claimtrail.flows.run import run as run_flow
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True) as progress:
+    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                   console=console, transient=True) as progress:
         bar = progress.add_task("running", total=None)
         summary = run_flow(settings, on_document=lambda _: progress.advance(bar))
     _print_run(summary, settings.database)
@@ -248,6 +253,19 @@ def runs(
                 console.print(f"  {where}{f.uri}: {f.error}", markup=False, highlight=False)
             if len(r.failures) > 20:
                 console.print(f"  ... and {len(r.failures) - 20} more", highlight=False)
+
+
+@contextmanager
+def _flow_session() -> Iterator[None]:
+    """Prefect for one command: its API server starts while the spaCy model loads."""
+    from claimtrail.extractors.pipeline import load_pipeline
+    from claimtrail.prefect_api import PrefectServerError, flow_session
+
+    try:
+        with flow_session(warm_up=load_pipeline):
+            yield
+    except PrefectServerError as exc:
+        raise fail(str(exc)) from None
 
 
 def _open_or_fail(url: str):  # noqa: ANN202 - an Engine; sqlalchemy is imported lazily
@@ -305,9 +323,103 @@ def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_byte
     sources += [FolderSource(p, Path(p).resolve()) for p in dict.fromkeys(files)]
     options = RunOptions(FetchSettings(max_bytes=max_bytes), timeout=timeout, max_memory_mb=max_memory or None,
                          max_file_bytes=max_bytes)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True) as progress:
+    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                   console=console, transient=True) as progress:
         bar = progress.add_task("ingesting", total=None)
         summary = run_flow(Config(database=url, sources=tuple(sources)), options=options, kind="ingest",
                            on_document=lambda _: progress.advance(bar))
     _print_run(summary, url)
+
+
+# --------------------------------------------------------------------------- long-running commands
+
+
+@contextmanager
+def _until_signalled() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C or SIGTERM (the previous handlers come back afterwards)."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _report_document(outcome) -> None:  # noqa: ANN001 - a flows.ingest.Outcome
+    detail = f": {outcome.error}" if outcome.error else ""
+    console.print(f"{outcome.status:9} {outcome.uri}{detail}", markup=False, highlight=False)
+
+
+@app.command()
+def watch(
+    folder: Annotated[Path, typer.Argument(help="The folder to watch (searched recursively).",
+                                           exists=True, file_okay=False, resolve_path=True)],
+    db: DbOption = None,
+    polling: Annotated[bool, typer.Option(
+        "--polling", help="Scan the folder instead of using inotify (network mounts, where inotify sees nothing).",
+    )] = False,
+    settle: Annotated[float | None, typer.Option(
+        "--settle", min=0.0, metavar="SECONDS",
+        help="How long a file must stay unchanged to count as complete when no close event says so "
+             "(files there at start; every file with --polling). Default 1, or 5 with --polling.",
+    )] = None,
+) -> None:
+    """Ingest the documents in FOLDER, then every one dropped into it, until Ctrl-C or SIGTERM.
+
+    A file is read once its writer has closed it or it was renamed into place; *.part,
+    *.tmp and dotfiles are left alone. Failed documents are recorded and stay where they
+    are: nothing in the folder is ever moved or deleted.
+    """
+    from claimtrail.watch import WatchOptions
+
+    url = db or default_db_url()
+    _open_or_fail(url)
+    from claimtrail.flows.watch import watch_folder
+
+    with _until_signalled() as stop, _flow_session():
+        console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False)
+        watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle), on_document=_report_document)
+    console.print("stopped", highlight=False)
+
+
+@app.command()
+def serve(
+    config: ConfigOption = None,
+    db: DbOption = None,
+    prefect_port: Annotated[int, typer.Option(
+        "--prefect-port", min=1, max=65535,
+        help="Port of the local Prefect server started when PREFECT_API_URL is not set (its UI is there too).",
+    )] = 4200,
+    polling: Annotated[bool, typer.Option("--polling", help="Watch the folder by scanning, not inotify.")] = False,
+) -> None:
+    """Run the nightly schedule through Prefect and watch the configured folder, until Ctrl-C or SIGTERM.
+
+    Without PREFECT_API_URL a local Prefect server is started and supervised (its state in
+    ~/.local/share/claimtrail/prefect-server); with it, the deployment is served on that server.
+    """
+    from claimtrail.config import ConfigError, load_config
+    from claimtrail.prefect_api import PrefectServerError
+    from claimtrail.watch import WatchOptions
+
+    try:
+        settings = load_config(config, db=db)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    _open_or_fail(settings.database)
+    from claimtrail.flows.serve import ServeOptions, deployment_name, serve as serve_flows
+
+    def ready(api_url: str) -> None:
+        console.print(f"serving {deployment_name()} ({settings.schedule.cron}, {settings.schedule.timezone}) "
+                      f"on {api_url}", highlight=False)
+        if settings.watch is not None:
+            console.print(f"watching {settings.watch}", highlight=False)
+        console.print("Ctrl-C or SIGTERM stops", highlight=False)
+
+    with _until_signalled() as stop:
+        try:
+            serve_flows(settings, stop, ServeOptions(prefect_port, WatchOptions(polling=polling)),
+                        on_ready=ready, on_document=_report_document)
+        except PrefectServerError as exc:
+            raise fail(str(exc)) from None
+    console.print("stopped", highlight=False)

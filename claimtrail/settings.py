@@ -13,6 +13,12 @@ def default_db_url() -> str:
     return os.environ.get("CLAIMTRAIL_DB") or DEFAULT_DB
 
 
+def data_dir() -> Path:
+    """claimtrail's own state (Prefect's database, the local server's log):
+    ``$XDG_DATA_HOME/claimtrail``, else ``~/.local/share/claimtrail``."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "claimtrail"
+
+
 def quiet_prefect() -> None:
     """Prefect settings for a command-line run, unless the user set them already.
 
@@ -21,7 +27,7 @@ def quiet_prefect() -> None:
     start), and only warnings on the console: flow and task logs still reach the Prefect
     API and its UI.
     """
-    home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "claimtrail" / "prefect"
+    home = data_dir() / "prefect"
     defaults = {
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_HOME": str(home),

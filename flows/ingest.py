@@ -9,7 +9,7 @@ others, and nothing already stored is touched.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +18,11 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from claimtrail import db
+from claimtrail.files import discover_files
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, convert_guarded
 from claimtrail.extractors.pipeline import extract
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
-SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 MAX_BYTES = DEFAULT_MAX_BYTES
 
 
@@ -40,21 +40,6 @@ class IngestSummary:
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
-
-
-def discover_files(paths: Iterable[str]) -> list[str]:
-    """Files named directly, plus supported files found recursively in folders."""
-    found: list[str] = []
-    for given in paths:
-        path = Path(given).expanduser().resolve()
-        if path.is_dir():
-            found += sorted(
-                str(p) for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-            )
-        else:
-            found.append(str(path))
-    return list(dict.fromkeys(found))
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -119,16 +104,17 @@ def ingest_one(uri: str, engine: Engine, run_id: int, timeout: float = DEFAULT_T
 @flow(name="claimtrail-ingest", validate_parameters=False, log_prints=False)
 def ingest(paths: list[str], db_url: str, on_document: Callable[[Outcome], None] | None = None,
            timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_BYTES,
-           max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> IngestSummary:
+           max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, kind: str = "ingest") -> IngestSummary:
     """Ingest files and folders once; returns what happened to each document.
 
     Each document's conversion runs in a worker process (``extractors/guard.py``) and is
     stopped after ``timeout`` seconds or ``max_memory_mb`` MB; files above ``max_bytes``
-    are not read. All three fail that document only.
+    are not read. All three fail that document only. ``kind`` labels the run record
+    (``ingest``, or ``watch`` for a watcher's batch).
     """
     engine = db.open_database(db_url)
     try:
-        run_id = db.start_run(engine, "ingest")
+        run_id = db.start_run(engine, kind)
         summary = IngestSummary(run_id)
         for uri in discover(paths):
             outcome = ingest_one(uri, engine, run_id, timeout, max_bytes, max_memory_mb)

@@ -7,13 +7,10 @@ dotfiles skipped); a missing folder is one item that fails with "not found".
 from __future__ import annotations
 
 from claimtrail.config import FolderSource
+from claimtrail.files import discover_files
 from claimtrail.sources import Item, SourceContext, source_kind
 
 
 @source_kind("folder")
 def discover_folder(source: FolderSource, context: SourceContext) -> list[Item]:
-    from claimtrail.flows.ingest import (
-        discover_files,  # the ingest command's own discovery
-    )
-
     return [Item(path, is_file=True) for path in discover_files([str(source.path)])]

@@ -1,0 +1,119 @@
+"""``claimtrail serve``: the nightly deployment and the watched folder, in one process.
+
+The run flow is served as the deployment ``claimtrail-run/nightly`` with the
+configuration's cron schedule, through a Prefect runner in this process (each scheduled
+run executes in a child process, as Prefect runners do). The runner is created with
+``pause_on_shutdown=False``: Prefect's default would pause the schedule whenever
+``serve`` stops, and the next start would then fire nothing.
+
+Schedules are fired by a Prefect server's scheduler service, which the temporary server
+never runs. So when ``PREFECT_API_URL`` is not set, ``serve`` starts a local
+``prefect server start`` of its own (state under claimtrail's data folder), restarts it
+if it dies, and stops it on the way out; when it is set, the team's server is used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from claimtrail.config import Config
+from claimtrail.db.engine import absolute_url
+from claimtrail.flows.ingest import Outcome
+from claimtrail.prefect_api import LocalServer
+from claimtrail.settings import data_dir
+from claimtrail.watch import WatchOptions
+
+log = logging.getLogger("claimtrail.serve")
+
+DEPLOYMENT = "nightly"
+DEFAULT_PORT = 4200
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    port: int = DEFAULT_PORT  # of the local Prefect server, when serve starts one
+    watch: WatchOptions = WatchOptions()
+
+
+def deployment_name() -> str:
+    return f"claimtrail-run/{DEPLOYMENT}"
+
+
+def serve(config: Config, stop: threading.Event, options: ServeOptions | None = None,
+          on_ready: Callable[[str], None] | None = None,
+          on_document: Callable[[Outcome], None] | None = None) -> None:
+    """Serve until ``stop`` is set; ``on_ready(api_url)`` is called once the schedule is served."""
+    options = options or ServeOptions()
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server = LocalServer(home=data_dir() / "prefect-server", port=options.port, temporary=False,
+                             log=data_dir() / "prefect-server.log")
+        server.start()
+        server.wait_ready()
+        os.environ["PREFECT_API_URL"] = server.api_url  # for the runner's child processes too
+    try:
+        from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: os.environ["PREFECT_API_URL"],
+                                         PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            asyncio.run(_serve(config, stop, options, server, on_ready, on_document))
+    finally:
+        if server is not None:
+            server.stop()
+            os.environ.pop("PREFECT_API_URL", None)
+
+
+async def _serve(config: Config, stop: threading.Event, options: ServeOptions, server: LocalServer | None,
+                 on_ready: Callable[[str], None] | None, on_document: Callable[[Outcome], None] | None) -> None:
+    from prefect.runner import Runner
+    from prefect.schedules import Cron
+    from prefect.settings import get_current_settings
+    from prefect.types.entrypoint import EntrypointType
+
+    from claimtrail.flows.run import run_flow
+    from claimtrail.flows.watch import watch_folder
+
+    # The flow run reads the configuration file again (a source added to it counts from the
+    # next run on); the database is the one serve resolved (--db, $CLAIMTRAIL_DB).
+    parameters = {"config": str(config.path), "db_url": absolute_url(config.database), "kind": DEPLOYMENT}
+    deployment = await run_flow.ato_deployment(
+        name=DEPLOYMENT,
+        schedules=[Cron(config.schedule.cron, timezone=config.schedule.timezone)],
+        parameters=parameters,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        description=f"One pass over every source of the claimtrail configuration {config.path}.",
+    )
+    runner = Runner(name="claimtrail-serve", pause_on_shutdown=False)
+    await runner.add_deployment(deployment)
+
+    watcher_stop = threading.Event()
+    watcher = None
+    if config.watch is not None:
+        config.watch.mkdir(parents=True, exist_ok=True)
+        watcher = threading.Thread(
+            target=watch_folder, name="claimtrail-watch", daemon=True,
+            args=(config.watch, absolute_url(config.database), watcher_stop, options.watch, on_document),
+        )
+        watcher.start()
+    started = asyncio.create_task(runner.start())
+    try:
+        if on_ready is not None:
+            on_ready(get_current_settings().api.url or "")
+        while not stop.is_set() and not started.done():
+            if server is not None and not server.alive():
+                log.warning("the local Prefect server exited; restarting it")
+                server.start()
+                await asyncio.to_thread(server.wait_ready)
+            await asyncio.sleep(0.2)
+    finally:
+        if runner.started:
+            await runner.astop()
+        await asyncio.gather(started, return_exceptions=True)
+        watcher_stop.set()
+        if watcher is not None:
+            await asyncio.to_thread(watcher.join)
