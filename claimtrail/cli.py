@@ -348,7 +348,7 @@ def _until_signalled() -> Iterator[threading.Event]:
 
 def _report_document(outcome) -> None:  # noqa: ANN001 - a flows.ingest.Outcome
     detail = f": {outcome.error}" if outcome.error else ""
-    console.print(f"{outcome.status:9} {outcome.uri}{detail}", markup=False, highlight=False)
+    console.print(f"{outcome.status:9} {outcome.uri}{detail}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -378,7 +378,7 @@ def watch(
     from claimtrail.flows.watch import watch_folder
 
     with _until_signalled() as stop, _flow_session():
-        console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False)
+        console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False, soft_wrap=True)
         watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle), on_document=_report_document)
     console.print("stopped", highlight=False)
 
@@ -411,9 +411,9 @@ def serve(
 
     def ready(api_url: str) -> None:
         console.print(f"serving {deployment_name()} ({settings.schedule.cron}, {settings.schedule.timezone}) "
-                      f"on {api_url}", highlight=False)
+                      f"on {api_url}", highlight=False, soft_wrap=True)
         if settings.watch is not None:
-            console.print(f"watching {settings.watch}", highlight=False)
+            console.print(f"watching {settings.watch}", highlight=False, soft_wrap=True)
         console.print("Ctrl-C or SIGTERM stops", highlight=False)
 
     with _until_signalled() as stop:

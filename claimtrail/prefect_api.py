@@ -82,16 +82,19 @@ class LocalServer:
             if self.log:
                 output.close()
 
-    def wait_ready(self, timeout: float = STARTUP_TIMEOUT) -> None:
-        """Block until the server answers its health check; raise if it exits or times out."""
+    def wait_ready(self, timeout: float = STARTUP_TIMEOUT, stop: threading.Event | None = None) -> bool:
+        """Block until the server answers its health check (True), or ``stop`` is set (False);
+        raise if it exits or times out."""
         deadline = time.monotonic() + timeout
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
+                if stop is not None and stop.is_set():
+                    return False
                 if self.process is None or self.process.poll() is not None:
                     raise PrefectServerError(f"the local Prefect server exited{self._log_hint()}")
                 try:
                     if client.get(f"{self.api_url}/health").status_code == 200:
-                        return
+                        return True
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.1)

@@ -47,21 +47,40 @@ def deployment_name() -> str:
 def serve(config: Config, stop: threading.Event, options: ServeOptions | None = None,
           on_ready: Callable[[str], None] | None = None,
           on_document: Callable[[Outcome], None] | None = None) -> None:
-    """Serve until ``stop`` is set; ``on_ready(api_url)`` is called once the schedule is served."""
+    """Serve until ``stop`` is set; ``on_ready(api_url)`` is called once the schedule is served.
+
+    The runner's event loop runs in a thread of its own, so this (main) thread keeps the
+    signal handlers: Ctrl-C and SIGTERM set ``stop``, and everything then winds down in
+    order (runner, watcher, local server) whatever moment the signal came at.
+    """
     options = options or ServeOptions()
     server = None
-    if not os.environ.get("PREFECT_API_URL"):
-        server = LocalServer(home=data_dir() / "prefect-server", port=options.port, temporary=False,
-                             log=data_dir() / "prefect-server.log")
-        server.start()
-        server.wait_ready()
-        os.environ["PREFECT_API_URL"] = server.api_url  # for the runner's child processes too
     try:
-        from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+        if not os.environ.get("PREFECT_API_URL"):
+            server = LocalServer(home=data_dir() / "prefect-server", port=options.port, temporary=False,
+                                 log=data_dir() / "prefect-server.log")
+            server.start()
+            if not server.wait_ready(stop=stop):
+                return
+            os.environ["PREFECT_API_URL"] = server.api_url  # for the runner's child processes too
+        errors: list[BaseException] = []
 
-        with temporary_settings(updates={PREFECT_API_URL: os.environ["PREFECT_API_URL"],
-                                         PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            asyncio.run(_serve(config, stop, options, server, on_ready, on_document))
+        def loop() -> None:
+            from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+            try:
+                with temporary_settings(updates={PREFECT_API_URL: os.environ["PREFECT_API_URL"],
+                                                 PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+                    asyncio.run(_serve(config, stop, options, server, on_ready, on_document))
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+                errors.append(exc)
+
+        thread = threading.Thread(target=loop, name="claimtrail-serve")
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.2)  # a timed join lets the main thread run signal handlers
+        if errors:
+            raise errors[0]
     finally:
         if server is not None:
             server.stop()
@@ -108,11 +127,13 @@ async def _serve(config: Config, stop: threading.Event, options: ServeOptions, s
             if server is not None and not server.alive():
                 log.warning("the local Prefect server exited; restarting it")
                 server.start()
-                await asyncio.to_thread(server.wait_ready)
+                await asyncio.to_thread(server.wait_ready, stop=stop)
             await asyncio.sleep(0.2)
     finally:
         if runner.started:
             await runner.astop()
+        else:  # stopped before the runner was up
+            started.cancel()
         await asyncio.gather(started, return_exceptions=True)
         watcher_stop.set()
         if watcher is not None:

@@ -8,15 +8,13 @@ against Prefect's test server.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from processes import claimtrail_process, terminate, wait_until
 from sqlalchemy import text
 
 from claimtrail.db import open_database
@@ -155,35 +153,6 @@ def test_polling_waits_for_the_size_to_settle(watching) -> None:
 # --------------------------------------------------------------------------- the command
 
 
-def claimtrail_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """``claimtrail ARGS`` as a user runs it, talking to this session's Prefect test server."""
-    from prefect.settings import get_current_settings
-
-    environment = {**os.environ, "PREFECT_API_URL": str(get_current_settings().api.url), **(env or {})}
-    return subprocess.Popen([str(Path(sys.executable).with_name("claimtrail")), *args], env=environment,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def wait_until(condition: Callable[[], object], timeout: float, process: subprocess.Popen[str]) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        if process.poll() is not None:
-            pytest.fail(f"claimtrail exited early ({process.returncode}):\n{process.stdout.read()}")
-        time.sleep(0.2)
-    process.kill()
-    pytest.fail(f"timed out after {timeout} s; claimtrail printed:\n{process.communicate()[0]}")
-
-
-def stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=60)
-    assert process.returncode == 0, output
-    return output
-
-
 def test_watch_ingests_dropped_files_until_stopped(tmp_path: Path, db_url: str) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -208,7 +177,7 @@ def test_watch_ingests_dropped_files_until_stopped(tmp_path: Path, db_url: str) 
         writer.join()
         time.sleep(1.0)
     finally:
-        output = stop(process) if process.poll() is None else process.communicate()[0]
+        output = terminate(process) if process.poll() is None else process.communicate()[0]
     found, stored = documents(), rows()
     engine.dispose()
 
