@@ -10,7 +10,8 @@ its workers) and does, for every address:
   server or network error disallows everything); its ``Crawl-delay`` is honoured up to
   ``max_crawl_delay``;
 - **politeness**: at most ``per_host`` requests in flight per host, and request starts to
-  one host spaced ``delay`` seconds apart (:class:`HostGate`);
+  one host spaced ``delay`` seconds apart, except conditional requests answered ``304``
+  (:class:`HostGate`);
 - **limits**: connect and read timeouts, a total time per response, at most
   ``max_redirects`` redirects (followed here, hop by hop, so each hop is checked), and a
   size cap (``Content-Length`` checked first, then the body is streamed and dropped as
@@ -127,8 +128,22 @@ def origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{host}{port}"
 
 
+@dataclass(slots=True)
+class Visit:
+    """One request through a :class:`HostGate`; ``light`` once it proves cheap for the server."""
+
+    light: bool = False
+
+
 class HostGate:
-    """At most ``per_host`` requests in flight to one host, starts spaced ``delay`` apart."""
+    """At most ``per_host`` requests in flight to one host, starts spaced ``delay`` apart.
+
+    A conditional request (one that sends validators) is expected to be light: a ``304 Not
+    Modified`` is no work for the server, so it neither waits for nor adds a delay, and
+    only the in-flight bound holds; should it come back with a body after all, the delay is charged after
+    it. A nightly pass over unchanged pages thus costs round trips, not ``delay`` seconds
+    a page.
+    """
 
     def __init__(self, per_host: int) -> None:
         self.per_host = max(1, per_host)
@@ -137,19 +152,24 @@ class HostGate:
         self._next_start: dict[str, float] = {}
 
     @contextmanager
-    def slot(self, host: str, delay: float) -> Iterator[None]:
+    def slot(self, host: str, delay: float, conditional: bool = False) -> Iterator[Visit]:
         with self._lock:
             semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self.per_host))
         semaphore.acquire()
+        visit = Visit()
         try:
             with self._lock:
                 now = time.monotonic()
-                start = max(now, self._next_start.get(host, 0.0))
-                self._next_start[host] = start + delay
+                start = now if conditional else max(now, self._next_start.get(host, 0.0))
+                if not conditional:
+                    self._next_start[host] = start + delay
             if start > now:
                 time.sleep(start - now)
-            yield
+            yield visit
         finally:
+            if conditional and not visit.light:
+                with self._lock:
+                    self._next_start[host] = max(self._next_start.get(host, 0.0), time.monotonic() + delay)
             semaphore.release()
 
 
@@ -276,7 +296,8 @@ class Fetcher:
     def _attempt(self, url: str, headers: dict[str, str], max_bytes: int, delay: float) -> FetchResult | str:
         """One request: a result, a redirect target (str), or a FetchError."""
         s = self.settings
-        with self.gate.slot(origin(url), delay):
+        conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+        with self.gate.slot(origin(url), delay, conditional) as visit:
             deadline = time.monotonic() + s.total_timeout
             try:
                 with self._client.stream("GET", url, headers=headers) as response:
@@ -291,6 +312,7 @@ class Fetcher:
                                          retryable=code >= 500, retry_after=_retry_after(response))
                     if code != 304 and not 200 <= code < 300:
                         raise FetchError(f"unexpected HTTP {code} {response.reason_phrase}".strip(), status=code)
+                    visit.light = code == 304
                     content = b"" if code == 304 else _read_capped(response, max_bytes, deadline, s.total_timeout)
                     return FetchResult(url, str(response.url), code, content, response.headers.get("content-type"),
                                        response.headers.get("etag"), response.headers.get("last-modified"))

@@ -154,3 +154,19 @@ def test_robots_crawl_delay_is_honoured(site: Site) -> None:
 
     first, second = (h.at for h in site.hits() if h.path != "/robots.txt")
     assert second - first >= 0.99
+
+
+def test_unchanged_pages_answered_304_are_not_spaced(site: Site) -> None:
+    # A 304 costs the server nothing to speak of: conditional requests take no delay, so a nightly
+    # pass over unchanged pages is not `delay` seconds a page.
+    paths = ["/briefs/finance.txt", "/reports/central-asia.pdf", "/briefs/plots-europe.html"]
+    with fetcher(delay=1.0, per_host=1) as f:
+        first = [f.fetch(site.url(p)) for p in paths]
+        mark = site.mark()
+        again = [f.fetch(r.url, etag=r.etag, last_modified=r.last_modified) for r in first]
+
+    assert [r.status for r in again] == [304, 304, 304]
+    downloads = sorted(h.at for h in site.hits() if h.path != "/robots.txt")[:3]
+    assert all(b - a >= 0.99 for a, b in zip(downloads, downloads[1:]))  # full downloads stay spaced
+    revalidations = [h.at for h in site.hits(since=mark)]
+    assert revalidations[-1] - revalidations[0] < 0.5  # three 304s, no delay between them
