@@ -423,3 +423,30 @@ def serve(
         except PrefectServerError as exc:
             raise fail(str(exc)) from None
     console.print("stopped", highlight=False)
+
+
+@app.command()
+def deploy(
+    work_pool: Annotated[str, typer.Option("--work-pool", help="The Prefect work pool whose workers run it.")],
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Register the nightly deployment on a team's Prefect server (PREFECT_API_URL) for a work
+    pool's workers, instead of running it with `claimtrail serve`."""
+    import os
+
+    from claimtrail.config import ConfigError, load_config
+
+    if not os.environ.get("PREFECT_API_URL"):
+        raise fail("PREFECT_API_URL is not set: deploy registers on a shared Prefect server "
+                   "(without one, use claimtrail serve)")
+    try:
+        settings = load_config(config, db=db)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    from claimtrail.flows.serve import deploy as deploy_flow, deployment_name
+
+    deployment_id = deploy_flow(settings, work_pool)
+    console.print(f"deployed {deployment_name()} ({settings.schedule.cron}, {settings.schedule.timezone}) "
+                  f"to work pool {work_pool}: {deployment_id}; start workers with "
+                  f"[bold]prefect worker start --pool {work_pool}[/]", highlight=False, soft_wrap=True)

@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from claimtrail.config import Config
 from claimtrail.db.engine import absolute_url
@@ -87,26 +88,43 @@ def serve(config: Config, stop: threading.Event, options: ServeOptions | None = 
             os.environ.pop("PREFECT_API_URL", None)
 
 
+def deployment_options(config: Config) -> dict[str, Any]:
+    """The nightly deployment of ``config``, as keyword arguments of ``Flow.to_deployment``
+    and ``Flow.deploy``."""
+    from prefect.schedules import Cron
+    from prefect.types.entrypoint import EntrypointType
+
+    return {
+        "name": DEPLOYMENT,
+        "schedules": [Cron(config.schedule.cron, timezone=config.schedule.timezone)],
+        # The flow run reads the configuration file again (a source added to it counts from
+        # the next run on); the database is the one resolved here (--db, $CLAIMTRAIL_DB).
+        "parameters": {"config": str(config.path), "db_url": absolute_url(config.database), "kind": DEPLOYMENT},
+        # claimtrail is an installed package: a worker imports the flow, nothing to pull.
+        "entrypoint_type": EntrypointType.MODULE_PATH,
+        "description": f"One pass over every source of the claimtrail configuration {config.path}.",
+    }
+
+
+def deploy(config: Config, work_pool: str) -> str:
+    """Register the nightly deployment on the current Prefect server (``PREFECT_API_URL``) for
+    the workers of ``work_pool``, instead of serving it here; returns its id."""
+    from claimtrail.flows.run import run_flow
+
+    deployment_id = run_flow.deploy(**deployment_options(config), work_pool_name=work_pool, build=False,
+                                    push=False, print_next_steps=False)
+    return str(deployment_id)
+
+
 async def _serve(config: Config, stop: threading.Event, options: ServeOptions, server: LocalServer | None,
                  on_ready: Callable[[str], None] | None, on_document: Callable[[Outcome], None] | None) -> None:
     from prefect.runner import Runner
-    from prefect.schedules import Cron
     from prefect.settings import get_current_settings
-    from prefect.types.entrypoint import EntrypointType
 
     from claimtrail.flows.run import run_flow
     from claimtrail.flows.watch import watch_folder
 
-    # The flow run reads the configuration file again (a source added to it counts from the
-    # next run on); the database is the one serve resolved (--db, $CLAIMTRAIL_DB).
-    parameters = {"config": str(config.path), "db_url": absolute_url(config.database), "kind": DEPLOYMENT}
-    deployment = await run_flow.ato_deployment(
-        name=DEPLOYMENT,
-        schedules=[Cron(config.schedule.cron, timezone=config.schedule.timezone)],
-        parameters=parameters,
-        entrypoint_type=EntrypointType.MODULE_PATH,
-        description=f"One pass over every source of the claimtrail configuration {config.path}.",
-    )
+    deployment = await run_flow.ato_deployment(**deployment_options(config))
     runner = Runner(name="claimtrail-serve", pause_on_shutdown=False)
     await runner.add_deployment(deployment)
 

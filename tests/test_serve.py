@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 from http_fixture import SAMPLES, Site, site_fixture  # noqa: F401 - the fixture
-from processes import claimtrail_process, terminate, wait_until
+from processes import claimtrail_process, harness_api_url, terminate, wait_until
 from sqlalchemy import text
 
 from claimtrail.db import open_database
@@ -57,6 +57,11 @@ def test_serve_schedules_the_nightly_run_runs_it_and_watches_the_folder(
     def documents() -> set[str]:
         with engine.connect() as conn:
             return {uri for (uri,) in conn.execute(text("select doc_uri from v_documents where status = 'ok'"))}
+
+    earlier = read_deployment()  # the session's Prefect server is shared: start from none
+    if earlier is not None:
+        with get_client(sync_client=True) as client:
+            client.delete_deployment(earlier.id)
 
     process = claimtrail_process("serve", "--config", str(config), env={"PREFECT_RUNNER_POLL_FREQUENCY": "1"})
     try:
@@ -108,3 +113,37 @@ def test_serve_without_a_prefect_server_runs_its_own(tmp_path: Path) -> None:
         raise AssertionError("the local Prefect server outlived serve")
     except httpx.ConnectError:
         pass  # stopped with serve
+
+
+def test_deploy_registers_the_nightly_run_for_a_work_pool(tmp_path: Path, monkeypatch) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from typer.testing import CliRunner
+
+    from claimtrail.cli import app
+
+    config = write_config(tmp_path, "postgresql+psycopg://analyst@db.internal/claims", "")
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(name="claimtrail-workers", type="process"))
+    monkeypatch.setenv("PREFECT_API_URL", harness_api_url())
+
+    result = CliRunner().invoke(app, ["deploy", "--work-pool", "claimtrail-workers", "--config", str(config)])
+
+    assert result.exit_code == 0, result.output
+    deployment = read_deployment()
+    assert deployment.work_pool_name == "claimtrail-workers"
+    assert deployment.entrypoint == "claimtrail.flows.run.run_flow"  # imported by the worker, nothing to pull
+    assert deployment.schedules[0].schedule.cron == "0 2 * * *"
+    assert deployment.parameters == {"config": str(config), "db_url": "postgresql+psycopg://analyst@db.internal/claims",
+                                     "kind": "nightly"}
+
+
+def test_deploy_needs_a_shared_prefect_server(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from claimtrail.cli import app
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    result = CliRunner().invoke(app, ["deploy", "--work-pool", "p", "--config", str(write_config(tmp_path, "sqlite:///x.db", ""))])
+
+    assert result.exit_code == 1 and "PREFECT_API_URL is not set" in result.output
