@@ -14,6 +14,7 @@ When a file is ready:
 - **polling** (network mounts, where inotify sees nothing; ``polling=True``): no close
   events exist, so a file is ready once its size and modification time have not changed
   for ``settle`` seconds (longer than for inotify, as only time says a writer is done).
+  Also the fallback, with a warning, where inotify cannot start.
 - **files already there at start**, and files that arrive with no close event (inside a
   folder created or moved here, before its watch began): ready once stable for
   ``settle`` seconds and not open for writing.
@@ -33,7 +34,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from watchdog.events import (
@@ -50,6 +51,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from claimtrail.files import discover_files, is_document
@@ -93,9 +95,7 @@ class Watcher(FileSystemEventHandler):
         """Watch until ``stop`` is set; the batch being handled then is finished first."""
         if not self.folder.is_dir():
             raise NotADirectoryError(f"{self.folder}: not a folder")
-        observer = PollingObserver(timeout=self.options.poll_interval) if self.options.polling else Observer()
-        observer.schedule(self, str(self.folder), recursive=True)
-        observer.start()
+        observer = self._start_observer()
         try:
             for path in discover_files([str(self.folder)]):  # after start: nothing slips between
                 self._settle(path)
@@ -110,6 +110,21 @@ class Watcher(FileSystemEventHandler):
         finally:
             observer.stop()
             observer.join()
+
+    def _start_observer(self) -> BaseObserver:
+        if not self.options.polling:
+            try:
+                observer = Observer()
+                observer.schedule(self, str(self.folder), recursive=True)
+                observer.start()
+                return observer
+            except OSError as exc:  # no inotify here, or its watch limit reached
+                log.warning("inotify is not available (%s): watching %s by polling instead", exc, self.folder)
+                self.options = replace(self.options, polling=True)
+        observer = PollingObserver(timeout=self.options.poll_interval)
+        observer.schedule(self, str(self.folder), recursive=True)
+        observer.start()
+        return observer
 
     # ----------------------------------------------------------------- events (observer thread)
 
