@@ -32,7 +32,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # messages carry paths and URLs: never cut them
 
 DbOption = Annotated[
     str | None,
@@ -166,6 +166,27 @@ def evaluate(
                 console.print(f"{Path(report.document).name} {name}: expected {expected!r}, got {found!r}",
                               markup=False, highlight=False)
 
+
+
+db_app = typer.Typer(help="The database itself: its schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Bring the database to this claimtrail's schema, keeping every row (a new one is created)."""
+    from claimtrail import db as database
+    from claimtrail.config import ConfigError, resolve_db_url
+
+    try:
+        url = resolve_db_url(db, config)
+        before, after = database.upgrade_database(url)
+    except (ConfigError, database.DatabaseError) as exc:
+        raise fail(str(exc)) from None
+    if before == after:
+        console.print(f"the database is current (schema revision {after})", highlight=False)
+    else:
+        console.print(f"upgraded the database from schema revision {before or '(empty)'} to {after}", highlight=False)
 
 
 # --------------------------------------------------------------------------- sources and runs

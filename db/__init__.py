@@ -4,8 +4,8 @@ SQLite and PostgreSQL are served by the same code; the public surface for users 
 views in :mod:`claimtrail.db.views`, described in CONTRACT.md.
 """
 
-from claimtrail.db.engine import open_database
-from claimtrail.db.errors import DatabaseError, ReadOnlyError
+from claimtrail.db.engine import open_database, upgrade_database
+from claimtrail.db.errors import DatabaseError, ReadOnlyError, SchemaError
 from claimtrail.db.query import query_readonly, summary
 from claimtrail.db.store import (
     StoreResult,
@@ -19,6 +19,7 @@ from claimtrail.db.store import (
 __all__ = [
     "DatabaseError",
     "ReadOnlyError",
+    "SchemaError",
     "StoreResult",
     "finish_run",
     "is_stored",
@@ -28,4 +29,5 @@ __all__ = [
     "start_run",
     "store_document",
     "summary",
+    "upgrade_database",
 ]

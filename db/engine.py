@@ -27,9 +27,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from claimtrail.db import views
-from claimtrail.db.errors import DatabaseError
-from claimtrail.db.models import Base, MetaRow
+from claimtrail.db import migrate, views
+from claimtrail.db.errors import DatabaseError, SchemaError
+from claimtrail.db.models import MetaRow
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
@@ -80,9 +80,12 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, upgrade: bool = False) -> Engine:
     """An engine for ``url`` whose tables and views exist and are current.
 
+    A new, empty database is created at the current schema. One whose schema is behind is
+    refused with a :class:`SchemaError` naming the command that upgrades it, unless
+    ``upgrade`` is set (``claimtrail db upgrade``): nothing writes to an old schema.
     Connects once right away, so a bad URL or an unreachable server is reported here, as a
     :class:`DatabaseError` with a one-line message, rather than at the first document.
     """
@@ -92,7 +95,7 @@ def open_database(url: str) -> Engine:
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot use database {describe(parsed)}: {exc}") from None
     try:
-        _ensure_schema(engine)
+        _ensure_schema(engine, parsed, upgrade)
     except DBAPIError as exc:
         engine.dispose()
         message = driver_message(exc)
@@ -101,6 +104,22 @@ def open_database(url: str) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def upgrade_database(url: str) -> tuple[str | None, str]:
+    """Bring the database at ``url`` to the current schema without losing rows
+    (``claimtrail db upgrade``); returns the revisions before (None: it was empty) and after."""
+    parsed = parse_url(url)
+    probe = _create_engine(parsed)
+    try:
+        with probe.connect() as conn:
+            before = migrate.state(conn)
+    except DBAPIError as exc:
+        raise DatabaseError(f"cannot open database {describe(parsed)}: {driver_message(exc)}") from None
+    finally:
+        probe.dispose()
+    open_database(url, upgrade=True).dispose()
+    return (before.revision or (migrate.BASELINE if before.tables else None)), before.head
 
 
 @contextmanager
@@ -145,8 +164,9 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
-def _ensure_schema(engine: Engine) -> None:
-    """Create missing tables, and (re)create the views when absent or of an older version."""
+def _ensure_schema(engine: Engine, url: URL, upgrade: bool) -> None:
+    """Migrate an empty database (or, when asked, an old one) to head; (re)create the views
+    when absent or of an older version."""
     with write_transaction(engine) as conn:
         if is_postgres(engine):
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK})
@@ -154,7 +174,19 @@ def _ensure_schema(engine: Engine) -> None:
             if encoding != "UTF8":
                 # substr() counts bytes in single-byte encodings: the views' offsets would lie.
                 raise DatabaseError(f"database encoding is {encoding}; claimtrail needs UTF8")
-        Base.metadata.create_all(conn)
+        schema = migrate.state(conn)
+        if not schema.known:
+            raise SchemaError(f"database {describe(url)} has schema revision {schema.revision}, made by a newer "
+                              f"claimtrail (this one knows up to {schema.head}): upgrade claimtrail")
+        if not schema.current:
+            if not (schema.empty or upgrade):
+                raise SchemaError(f"database {describe(url)} has an older schema "
+                                  f"(revision {schema.revision or migrate.BASELINE}, current {schema.head}): "
+                                  "run `claimtrail db upgrade` (with the same --db) first")
+            if schema.tables:  # an upgrade recreates the views on the new tables
+                for statement in views.drop_statements():
+                    conn.exec_driver_sql(statement)
+            migrate.upgrade(conn)
         installed = conn.scalar(select(MetaRow.value).where(MetaRow.key == "views"))
         present = set(inspect(conn).get_view_names())
         if installed == views.VIEWS_VERSION and present.issuperset(views.VIEWS):

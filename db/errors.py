@@ -12,3 +12,7 @@ class DatabaseError(Exception):
 
 class ReadOnlyError(DatabaseError):
     """A statement given to the read-only query path that could change the database."""
+
+
+class SchemaError(DatabaseError):
+    """A database whose schema this claimtrail cannot write to as it is (behind, or newer)."""

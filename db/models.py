@@ -60,7 +60,7 @@ class DocumentRow(Base):
     uri: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
     title: Mapped[str | None] = mapped_column(Text)
-    published: Mapped[str | None] = mapped_column(Text)  # YYYY-MM-DD
+    published: Mapped[str | None] = mapped_column(Text, index=True)  # YYYY-MM-DD
     authors: Mapped[str | None] = mapped_column(Text)  # "; "-joined
     media_type: Mapped[str | None] = mapped_column(Text)
     # NULL only for failures that never got any bytes (e.g. a fetch error); NULLs never collide.
@@ -120,7 +120,7 @@ class ClaimRow(Base):
     unit: Mapped[str | None] = mapped_column(Text)
     qualifier: Mapped[str | None] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(Text, index=True)
-    date_start: Mapped[str | None] = mapped_column(Text)
+    date_start: Mapped[str | None] = mapped_column(Text, index=True)
     date_end: Mapped[str | None] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text)
     start_char: Mapped[int] = mapped_column(Integer)

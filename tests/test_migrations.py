@@ -1,0 +1,123 @@
+"""Schema migrations: an older database is refused for writing until `claimtrail db upgrade`,
+which keeps every row. On both backends."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from typer.testing import CliRunner
+
+from claimtrail.cli import app
+from claimtrail.db import SchemaError, migrate, open_database, views
+
+runner = CliRunner()
+
+ROWS = [
+    "INSERT INTO runs (kind, started_at) VALUES ('ingest', '2026-01-05 02:00:00+00:00')",
+    "INSERT INTO documents (uri, media_type, sha256, status, text, run_id, created_at) VALUES "
+    "('/reports/brief.txt', 'text/plain', 'abc123', 'ok', 'In 2024, 12 plots were disrupted in Germany.', "
+    "(SELECT max(id) FROM runs), '2026-01-05 02:00:01+00:00')",
+    "INSERT INTO mentions (doc_id, kind, text, start_char, end_char, norm) VALUES "
+    "((SELECT max(id) FROM documents), 'country', 'Germany', 36, 43, 'DEU'), "
+    "((SELECT max(id) FROM documents), 'count', '12', 9, 11, '12')",
+    "INSERT INTO claims (doc_id, value, unit, country, date_start, date_end, quote, start_char, end_char) VALUES "
+    "((SELECT max(id) FROM documents), 12, 'plots', 'DEU', '2024-01-01', '2024-12-31', "
+    "'In 2024, 12 plots were disrupted in Germany.', 0, 44)",
+]
+
+
+def database_at_first_revision(url: str) -> None:
+    """What claimtrail's first migration made, with views and a document stored in it."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        migrate.upgrade(conn, migrate.BASELINE)
+        for statement in views.create_statements() + ROWS:
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+
+
+def test_an_old_database_is_refused_then_upgraded_without_losing_rows(db_url: str) -> None:
+    database_at_first_revision(db_url)
+
+    with pytest.raises(SchemaError, match=r"older schema \(revision 0001, current 0002\): run `claimtrail db upgrade`"):
+        open_database(db_url)
+    refused = runner.invoke(app, ["ingest", "samples/iskp-finance-networks.txt", "--db", db_url])
+    assert refused.exit_code == 1 and "claimtrail db upgrade" in refused.output
+    readable = runner.invoke(app, ["sql", "select value, unit, country from v_claims", "--db", db_url,
+                                   "--format", "csv"])
+    assert readable.output.splitlines()[1] == "12.0,plots,DEU"  # reading needs no upgrade
+
+    upgraded = runner.invoke(app, ["db", "upgrade", "--db", db_url])
+    again = runner.invoke(app, ["db", "upgrade", "--db", db_url])
+
+    assert upgraded.exit_code == 0 and "from schema revision 0001 to 0002" in upgraded.output
+    assert again.exit_code == 0 and "current (schema revision 0002)" in again.output
+    engine = open_database(db_url)
+    with engine.connect() as conn:
+        claim = conn.execute(text("select doc_uri, value, unit, country, date_start, quote from v_claims")).one()
+        mentions = conn.execute(text("select count(*) from v_mentions")).scalar()
+        indexes = {i["name"] for i in inspect(conn).get_indexes("claims")}
+    engine.dispose()
+    assert tuple(claim) == ("/reports/brief.txt", 12.0, "plots", "DEU", "2024-01-01",
+                            "In 2024, 12 plots were disrupted in Germany.")
+    assert mentions == 2
+    assert "ix_claims_date_start" in indexes  # what revision 0002 adds
+    ingested = runner.invoke(app, ["ingest", "samples/iskp-finance-networks.txt", "--db", db_url])
+    assert ingested.exit_code == 0, ingested.output
+
+
+def test_a_database_from_before_migrations_is_taken_as_the_first_revision(db_url: str) -> None:
+    database_at_first_revision(db_url)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:  # claimtrail made these very tables before it had migrations
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    engine.dispose()
+
+    with pytest.raises(SchemaError, match="revision 0001"):
+        open_database(db_url)
+    result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
+
+    assert result.exit_code == 0 and "from schema revision 0001 to 0002" in result.output
+    engine = open_database(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("select count(*) from v_claims")).scalar() == 1
+    engine.dispose()
+
+
+def test_a_database_from_a_newer_claimtrail_is_refused(db_url: str) -> None:
+    open_database(db_url).dispose()
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    engine.dispose()
+
+    with pytest.raises(SchemaError, match="revision 9999, made by a newer claimtrail"):
+        open_database(db_url)
+    assert runner.invoke(app, ["db", "upgrade", "--db", db_url]).exit_code == 1
+
+
+def test_a_new_database_is_created_at_the_current_schema(db_url: str) -> None:
+    result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
+
+    assert result.exit_code == 0 and "from schema revision (empty) to 0002" in result.output
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        assert migrate.state(conn).current
+        assert set(views.VIEWS) <= set(inspect(conn).get_view_names())
+    engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_models(db_url: str) -> None:
+    # A model changed without a migration (or the reverse) shows up here as a difference.
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from claimtrail.db.models import Base
+
+    open_database(db_url).dispose()
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+
+    assert differences == []
