@@ -168,6 +168,50 @@ def evaluate(
 
 
 
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (all required), "a phrase", a OR b, -excluded.')],
+    country: Annotated[str | None, typer.Option("--country", metavar="ISO3",
+                                                help="Only passages that mention this country.")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="YYYY[-MM[-DD]]",
+        help="Only passages dated on or after this (a date in the passage, or the document's publication).",
+    )] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many passages, best first.")] = 20,
+    db: DbOption = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Full-text search over the passages of every stored document, with where each one is."""
+    from dataclasses import asdict
+
+    from claimtrail import db as database
+    from claimtrail.db.search import search as search_passages
+
+    engine = _open_or_fail(db or default_db_url())
+    try:
+        hits = search_passages(engine, query, country=country, since=since, limit=limit)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    if format is Format.json:
+        print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=1))
+    elif format is Format.csv:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["doc_id", "doc_uri", "source_url", "title", "page", "start_char", "end_char", "text", "rank"])
+        writer.writerows([list(asdict(h).values()) for h in hits])
+        sys.stdout.write(out.getvalue())
+    elif not hits:
+        console.print("no passage matches", highlight=False)
+    else:
+        table = Table("document", "page", "chars", "passage", show_lines=True)
+        for hit in hits:
+            table.add_row(hit.source_url or hit.doc_uri, "" if hit.page is None else str(hit.page),
+                          f"{hit.start_char}-{hit.end_char}", hit.text)
+        console.print(table)
+
+
 db_app = typer.Typer(help="The database itself: its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

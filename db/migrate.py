@@ -43,6 +43,15 @@ class SchemaState:
         return self.revision is None or self.revision in _revisions()
 
 
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """What Alembic compares with the models: not the full-text index, which differs by
+    backend and is kept by migration 0003 alone (SQLite's ``blocks_fts`` and its shadow
+    tables, PostgreSQL's ``ix_blocks_search``)."""
+    if name is None:
+        return True
+    return not ((type_ == "table" and name.startswith("blocks_fts")) or (type_ == "index" and name == "ix_blocks_search"))
+
+
 def _config():  # noqa: ANN202 - alembic.config.Config
     from alembic.config import Config
 

@@ -76,6 +76,8 @@ class DocumentRow(Base):
 
 
 class BlockRow(Base):
+    """A passage of a document (paragraph, heading, list item, table row...) and its place."""
+
     __tablename__ = "blocks"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -84,6 +86,9 @@ class BlockRow(Base):
     start_char: Mapped[int] = mapped_column(Integer)
     end_char: Mapped[int] = mapped_column(Integer)
     page: Mapped[int | None] = mapped_column(Integer)
+    # The passage itself, for full-text search (SQLite FTS5 table ``blocks_fts``,
+    # PostgreSQL index ``ix_blocks_search``; both made by migration 0003).
+    text: Mapped[str | None] = mapped_column(Text)
 
 
 class LinkRow(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, ParamSpec, TypeVar
@@ -211,17 +211,23 @@ def _replace_failed(conn: Connection, doc_id: int, values: dict[str, Any]) -> bo
 def _insert_children(
     conn: Connection, doc_id: int, converted: ConvertedDocument, extraction: Extraction
 ) -> None:
-    children: list[tuple[type[Base], Iterable[object]]] = [
-        (BlockRow, converted.blocks),
-        (LinkRow, converted.links),
-        (MentionRow, extraction.mentions),
-        (ClaimRow, extraction.claims),
+    text = converted.text
+    children: list[tuple[type[Base], list[dict[str, Any]]]] = [
+        # A block keeps its own text: full-text search indexes it (see claimtrail.db.search).
+        (BlockRow, [_values(BlockRow, b, text=text[b.start_char:b.end_char]) for b in converted.blocks]),
+        (LinkRow, [_values(LinkRow, link) for link in converted.links]),
+        (MentionRow, [_values(MentionRow, m) for m in extraction.mentions]),
+        (ClaimRow, [_values(ClaimRow, c) for c in extraction.claims]),
     ]
-    for model, records in children:
-        columns = [c.name for c in model.__table__.columns if c.name not in ("id", "doc_id")]
-        rows = [{"doc_id": doc_id} | {c: getattr(r, c) for c in columns} for r in records]
+    for model, rows in children:
         if rows:
-            conn.execute(insert(model), rows)
+            conn.execute(insert(model), [{"doc_id": doc_id} | row for row in rows])
+
+
+def _values(model: type[Base], record: object, **given: Any) -> dict[str, Any]:
+    """The row of ``model`` for ``record``: its attributes named like the columns, or ``given``."""
+    columns = [c.name for c in model.__table__.columns if c.name not in ("id", "doc_id")]
+    return {c: given[c] if c in given else getattr(record, c) for c in columns}
 
 
 def _check_spans(converted: ConvertedDocument, extraction: Extraction) -> None:

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from claimtrail.cli import app
 from claimtrail.db import SchemaError, migrate, open_database, views
+from claimtrail.db.search import search
 
 runner = CliRunner()
 
@@ -20,6 +21,7 @@ ROWS = [
     "INSERT INTO mentions (doc_id, kind, text, start_char, end_char, norm) VALUES "
     "((SELECT max(id) FROM documents), 'country', 'Germany', 36, 43, 'DEU'), "
     "((SELECT max(id) FROM documents), 'count', '12', 9, 11, '12')",
+    "INSERT INTO blocks (doc_id, kind, start_char, end_char) VALUES ((SELECT max(id) FROM documents), 'paragraph', 0, 44)",
     "INSERT INTO claims (doc_id, value, unit, country, date_start, date_end, quote, start_char, end_char) VALUES "
     "((SELECT max(id) FROM documents), 12, 'plots', 'DEU', '2024-01-01', '2024-12-31', "
     "'In 2024, 12 plots were disrupted in Germany.', 0, 44)",
@@ -39,7 +41,7 @@ def database_at_first_revision(url: str) -> None:
 def test_an_old_database_is_refused_then_upgraded_without_losing_rows(db_url: str) -> None:
     database_at_first_revision(db_url)
 
-    with pytest.raises(SchemaError, match=r"older schema \(revision 0001, current 0002\): run `claimtrail db upgrade`"):
+    with pytest.raises(SchemaError, match=r"older schema \(revision 0001, current 0003\): run `claimtrail db upgrade`"):
         open_database(db_url)
     refused = runner.invoke(app, ["ingest", "samples/iskp-finance-networks.txt", "--db", db_url])
     assert refused.exit_code == 1 and "claimtrail db upgrade" in refused.output
@@ -50,18 +52,20 @@ def test_an_old_database_is_refused_then_upgraded_without_losing_rows(db_url: st
     upgraded = runner.invoke(app, ["db", "upgrade", "--db", db_url])
     again = runner.invoke(app, ["db", "upgrade", "--db", db_url])
 
-    assert upgraded.exit_code == 0 and "from schema revision 0001 to 0002" in upgraded.output
-    assert again.exit_code == 0 and "current (schema revision 0002)" in again.output
+    assert upgraded.exit_code == 0 and "from schema revision 0001 to 0003" in upgraded.output
+    assert again.exit_code == 0 and "current (schema revision 0003)" in again.output
     engine = open_database(db_url)
     with engine.connect() as conn:
         claim = conn.execute(text("select doc_uri, value, unit, country, date_start, quote from v_claims")).one()
         mentions = conn.execute(text("select count(*) from v_mentions")).scalar()
         indexes = {i["name"] for i in inspect(conn).get_indexes("claims")}
-    engine.dispose()
     assert tuple(claim) == ("/reports/brief.txt", 12.0, "plots", "DEU", "2024-01-01",
                             "In 2024, 12 plots were disrupted in Germany.")
     assert mentions == 2
     assert "ix_claims_date_start" in indexes  # what revision 0002 adds
+    found = search(engine, "disrupting")  # revision 0003: passages indexed, the old ones too
+    assert [(h.doc_uri, h.text) for h in found] == [("/reports/brief.txt", "In 2024, 12 plots were disrupted in Germany.")]
+    engine.dispose()
     ingested = runner.invoke(app, ["ingest", "samples/iskp-finance-networks.txt", "--db", db_url])
     assert ingested.exit_code == 0, ingested.output
 
@@ -77,7 +81,7 @@ def test_a_database_from_before_migrations_is_taken_as_the_first_revision(db_url
         open_database(db_url)
     result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
 
-    assert result.exit_code == 0 and "from schema revision 0001 to 0002" in result.output
+    assert result.exit_code == 0 and "from schema revision 0001 to 0003" in result.output
     engine = open_database(db_url)
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from v_claims")).scalar() == 1
@@ -99,7 +103,7 @@ def test_a_database_from_a_newer_claimtrail_is_refused(db_url: str) -> None:
 def test_a_new_database_is_created_at_the_current_schema(db_url: str) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
 
-    assert result.exit_code == 0 and "from schema revision (empty) to 0002" in result.output
+    assert result.exit_code == 0 and "from schema revision (empty) to 0003" in result.output
     engine = create_engine(db_url)
     with engine.connect() as conn:
         assert migrate.state(conn).current
@@ -117,7 +121,8 @@ def test_the_migrations_build_exactly_the_models(db_url: str) -> None:
     open_database(db_url).dispose()
     engine = create_engine(db_url)
     with engine.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": migrate.include_name}), Base.metadata)
     engine.dispose()
 
     assert differences == []

@@ -3,6 +3,7 @@
 
 from alembic import context
 
+from claimtrail.db.migrate import include_name
 from claimtrail.db.models import Base
 
 connection = context.config.attributes["connection"]
@@ -11,6 +12,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite alters tables by copying them
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()
