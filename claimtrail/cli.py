@@ -212,6 +212,29 @@ def search(
         console.print(table)
 
 
+@app.command()
+def reprocess(
+    db: DbOption = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every document, not only the outdated ones.")] = False,
+) -> None:
+    """Extract again, from the stored text, every document extracted by an older pipeline
+    (code or rule files changed); nothing is fetched or converted again."""
+    url = db or default_db_url()
+    _open_or_fail(url)
+    from claimtrail.flows.reprocess import reprocess as reprocess_flow
+
+    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                   console=console, transient=True) as progress:
+        bar = progress.add_task("reprocessing", total=None)
+        summary = reprocess_flow(url, everything, on_document=lambda _: progress.advance(bar))
+    console.print(f"run {summary.run_id}: {summary.count('reprocessed')} documents extracted again with pipeline "
+                  f"{summary.version}, {summary.count('failed')} failed (they keep their extraction)",
+                  highlight=False, soft_wrap=True)
+    for outcome in summary.outcomes:
+        if outcome.status == "failed":
+            console.print(f"failed {outcome.uri}: {outcome.error}", markup=False, highlight=False, soft_wrap=True)
+
+
 db_app = typer.Typer(help="The database itself: its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

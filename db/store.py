@@ -76,7 +76,7 @@ def store_document(
     is replaced in place (same doc_id): it was a retry that now works. Failed rows without
     bytes (a fetch error) for the same URI are removed, for the same reason.
     """
-    _check_spans(converted, extraction)
+    check_spans(converted, extraction)
     sha = hashlib.sha256(raw.content).hexdigest()
     values = {
         "uri": raw.uri,
@@ -212,16 +212,22 @@ def _insert_children(
     conn: Connection, doc_id: int, converted: ConvertedDocument, extraction: Extraction
 ) -> None:
     text = converted.text
-    children: list[tuple[type[Base], list[dict[str, Any]]]] = [
-        # A block keeps its own text: full-text search indexes it (see claimtrail.db.search).
-        (BlockRow, [_values(BlockRow, b, text=text[b.start_char:b.end_char]) for b in converted.blocks]),
-        (LinkRow, [_values(LinkRow, link) for link in converted.links]),
-        (MentionRow, [_values(MentionRow, m) for m in extraction.mentions]),
-        (ClaimRow, [_values(ClaimRow, c) for c in extraction.claims]),
-    ]
-    for model, rows in children:
-        if rows:
-            conn.execute(insert(model), [{"doc_id": doc_id} | row for row in rows])
+    # A block keeps its own text: full-text search indexes it (see claimtrail.db.search).
+    _insert_rows(conn, doc_id, BlockRow,
+                 [_values(BlockRow, b, text=text[b.start_char:b.end_char]) for b in converted.blocks])
+    _insert_rows(conn, doc_id, LinkRow, [_values(LinkRow, link) for link in converted.links])
+    insert_extraction(conn, doc_id, extraction)
+
+
+def insert_extraction(conn: Connection, doc_id: int, extraction: Extraction) -> None:
+    """A document's mentions and claims (within the caller's transaction)."""
+    _insert_rows(conn, doc_id, MentionRow, [_values(MentionRow, m) for m in extraction.mentions])
+    _insert_rows(conn, doc_id, ClaimRow, [_values(ClaimRow, c) for c in extraction.claims])
+
+
+def _insert_rows(conn: Connection, doc_id: int, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(model), [{"doc_id": doc_id} | row for row in rows])
 
 
 def _values(model: type[Base], record: object, **given: Any) -> dict[str, Any]:
@@ -230,7 +236,7 @@ def _values(model: type[Base], record: object, **given: Any) -> dict[str, Any]:
     return {c: given[c] if c in given else getattr(record, c) for c in columns}
 
 
-def _check_spans(converted: ConvertedDocument, extraction: Extraction) -> None:
+def check_spans(converted: ConvertedDocument, extraction: Extraction) -> None:
     """Refuse a document whose offsets break the contract the views promise users.
 
     ``substr(text, start_char + 1, end_char - start_char)`` must give back a mention's text
