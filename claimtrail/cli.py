@@ -235,6 +235,34 @@ def reprocess(
             console.print(f"failed {outcome.uri}: {outcome.error}", markup=False, highlight=False, soft_wrap=True)
 
 
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="csv, jsonl, parquet, or acled (an ACLED-style CSV).")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every claim with its provenance and a deep link to its quote."""
+    from claimtrail import db as database
+    from claimtrail.db.export import claims_with_provenance
+    from claimtrail.export import ExportFormat, write
+
+    try:
+        fmt = ExportFormat(format)
+    except ValueError:
+        raise fail(f"--format {format!r}: use one of {', '.join(f.value for f in ExportFormat)}") from None
+    if fmt is ExportFormat.parquet and output is None:
+        raise fail("a Parquet export needs a file: give --output FILE")
+    engine = _open_or_fail(db or default_db_url())
+    try:
+        count = write(claims_with_provenance(engine), fmt, output or sys.stdout)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    if output is not None:
+        console.print(f"wrote {count} claims to {output}", highlight=False, soft_wrap=True)
+
+
 db_app = typer.Typer(help="The database itself: its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
