@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, ForeignKey, Integer, Text
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,6 +73,33 @@ class DocumentRow(Base):
         Integer, ForeignKey("runs.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+class LocationRow(Base):
+    """An address a stored content was found at (a file path or a URL): the same bytes
+    dropped under two names or served from two URLs are one document with two locations."""
+
+    __tablename__ = "locations"
+    __table_args__ = (UniqueConstraint("doc_id", "uri", name="uq_locations_doc_uri"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[int] = _doc_fk()
+    uri: Mapped[str] = mapped_column(Text, index=True)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+
+class VersionRow(Base):
+    """A document that is a revision of an earlier one: near-identical text found at the
+    same address or under the same title."""
+
+    __tablename__ = "document_versions"
+
+    doc_id: Mapped[int] = mapped_column(Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    previous_id: Mapped[int] = mapped_column(Integer, ForeignKey("documents.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+    similarity: Mapped[float] = mapped_column(Double)
 
 
 class BlockRow(Base):

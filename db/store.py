@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from claimtrail.db.engine import driver_message, write_transaction
@@ -26,8 +26,10 @@ from claimtrail.db.models import (
     ClaimRow,
     DocumentRow,
     LinkRow,
+    LocationRow,
     MentionRow,
     RunRow,
+    VersionRow,
 )
 from claimtrail.schema.records import ConvertedDocument, Extraction, RawDocument
 
@@ -98,6 +100,7 @@ def store_document(
         with write_transaction(engine) as conn:
             found = _find(conn, sha, raw.uri)
             if found is not None and found.status == "ok":
+                _see_location(conn, found.id, raw.uri, values["source_url"])
                 return StoreResult(found.id, "unchanged")
             if found is None:
                 doc_id = conn.execute(insert(DocumentRow).values(values)).inserted_primary_key[0]
@@ -113,6 +116,7 @@ def store_document(
                 )
             )
             _insert_children(conn, doc_id, converted, extraction)
+            _see_location(conn, doc_id, raw.uri, values["source_url"])
             return StoreResult(doc_id, "new")
 
     return _retry_on_conflict(attempt)
@@ -260,6 +264,69 @@ def check_spans(converted: ConvertedDocument, extraction: Extraction) -> None:
 
 
 @_database_errors
+@_database_errors
+def seen_again(engine: Engine, sha256: str, uri: str, source_url: str | None = None) -> bool:
+    """True when these bytes are already stored as an ok document (nothing to redo); then
+    ``uri`` is recorded as one more place they were found at (or seen at again)."""
+
+    def attempt() -> StoreResult | None:
+        with write_transaction(engine) as conn:
+            found = conn.execute(
+                select(DocumentRow.id).where(DocumentRow.sha256 == sha256, DocumentRow.status == "ok")
+            ).first()
+            if found is None:
+                return None
+            _see_location(conn, found.id, uri, source_url)
+            return StoreResult(found.id, "unchanged")
+
+    try:
+        return attempt() is not None
+    except IntegrityError:  # a concurrent writer recorded the same location first
+        return attempt() is not None
+
+
+def _see_location(conn: Connection, doc_id: int, uri: str, source_url: str | None) -> None:
+    now = datetime.now(UTC)
+    seen = conn.execute(
+        update(LocationRow).where(LocationRow.doc_id == doc_id, LocationRow.uri == uri)
+        .values(last_seen=now, source_url=func.coalesce(source_url, LocationRow.source_url))
+    )
+    if seen.rowcount == 0:
+        conn.execute(insert(LocationRow).values(doc_id=doc_id, uri=uri, source_url=source_url,
+                                                first_seen=now, last_seen=now))
+
+
+@_database_errors
+def revision_candidates(engine: Engine, doc_id: int) -> list[tuple[int, str]]:
+    """Earlier ok documents that may be revisions of ``doc_id``: found at one of its
+    addresses, or published under its title. (id, text) pairs, newest first."""
+    with engine.connect() as conn:
+        doc = conn.execute(select(DocumentRow.title, DocumentRow.source_url).where(DocumentRow.id == doc_id)).one()
+        addresses = select(LocationRow.uri).where(LocationRow.doc_id == doc_id)
+        same_place = select(LocationRow.doc_id).where(LocationRow.uri.in_(addresses))
+        related = DocumentRow.id.in_(same_place)
+        if doc.source_url:
+            related = related | (DocumentRow.source_url == doc.source_url)
+        if doc.title:
+            related = related | (DocumentRow.title == doc.title)
+        rows = conn.execute(
+            select(DocumentRow.id, DocumentRow.text)
+            .where(DocumentRow.id < doc_id, DocumentRow.status == "ok", related)
+            .order_by(DocumentRow.id.desc()).limit(20)
+        ).all()
+    return [(row.id, row.text) for row in rows]
+
+
+@_database_errors
+def link_version(engine: Engine, doc_id: int, previous_id: int, similarity: float) -> None:
+    """Record ``doc_id`` as a revision of ``previous_id``."""
+    with write_transaction(engine) as conn:
+        exists = conn.execute(select(VersionRow.doc_id).where(
+            VersionRow.doc_id == doc_id, VersionRow.previous_id == previous_id)).first()
+        if exists is None:
+            conn.execute(insert(VersionRow).values(doc_id=doc_id, previous_id=previous_id, similarity=similarity))
+
+
 def is_stored(engine: Engine, sha256: str) -> bool:
     """True when these bytes are already stored as an ok document: nothing to redo."""
     with engine.connect() as conn:

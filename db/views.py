@@ -26,6 +26,16 @@ VIEWS: dict[str, str] = {
                c.start_char, c.end_char, c.page, c.modality
         FROM claims c JOIN documents d ON d.id = c.doc_id
     """,
+    # Beyond the contract: every address a content was found at, and revisions.
+    "v_locations": """
+        SELECT l.doc_id, l.uri, l.source_url, l.first_seen, l.last_seen
+        FROM locations l
+    """,
+    "v_versions": """
+        SELECT v.doc_id, d.uri AS doc_uri, v.previous_id AS previous_doc_id, p.uri AS previous_doc_uri,
+               v.similarity
+        FROM document_versions v JOIN documents d ON d.id = v.doc_id JOIN documents p ON p.id = v.previous_id
+    """,
 }
 
 # Stored in the database next to the views; a different value means they must be recreated.

@@ -18,12 +18,14 @@ from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from claimtrail import db
-from claimtrail.files import discover_files
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, convert_guarded
 from claimtrail.extractors.pipeline import extract
+from claimtrail.extractors.similarity import similarity
+from claimtrail.files import discover_files
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
 MAX_BYTES = DEFAULT_MAX_BYTES
+REVISION_SIMILARITY = 0.5  # shingle Jaccard; a report with a paragraph in ten rewritten is about 0.8
 
 
 @dataclass(slots=True)
@@ -71,7 +73,15 @@ def extract_document(converted: ConvertedDocument) -> Extraction:
 
 @task(name="store", cache_policy=NO_CACHE)
 def store(engine: Engine, raw: RawDocument, converted: ConvertedDocument, extraction: Extraction, run_id: int) -> str:
-    return db.store_document(engine, raw, converted, extraction, run_id).status
+    """Store the document; a new one that is a revision of an earlier one is linked to it."""
+    result = db.store_document(engine, raw, converted, extraction, run_id)
+    if result.status == "new":
+        scored = [(similarity(converted.text, text), previous)
+                  for previous, text in db.revision_candidates(engine, result.doc_id)]
+        best = max(scored, default=None)
+        if best is not None and best[0] >= REVISION_SIMILARITY:
+            db.link_version(engine, result.doc_id, best[1], best[0])
+    return result.status
 
 
 def failure_message(exc: BaseException) -> str:
@@ -88,7 +98,7 @@ def ingest_one(uri: str, engine: Engine, run_id: int, timeout: float = DEFAULT_T
     raw = RawDocument(uri=uri, content=b"")
     try:
         raw = read(uri, max_bytes)
-        if db.is_stored(engine, hashlib.sha256(raw.content).hexdigest()):
+        if db.seen_again(engine, hashlib.sha256(raw.content).hexdigest(), uri):
             return Outcome(uri, "unchanged")
         converted = convert_document(raw, timeout, max_memory_mb)
         extraction = extract_document(converted)

@@ -192,7 +192,7 @@ def _process_url(item: Item, ctx: _Context) -> Outcome:
         raw = RawDocument(uri=item.uri, content=result.content, source_url=item.source_url or result.final_url,
                           media_type_hint=result.media_type)
         sha = hashlib.sha256(raw.content).hexdigest()
-        if db.is_stored(engine, sha):
+        if db.seen_again(engine, sha, item.uri, raw.source_url):
             status = "unchanged"
         else:
             converted = convert_document(raw, ctx.options.timeout, ctx.options.max_memory_mb)
