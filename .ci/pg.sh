@@ -57,7 +57,8 @@ for _ in $(seq 1 60); do
 done
 pg_isready -h 127.0.0.1 -p "$port" >&2
 
-# CREATEDB lets the test fixtures give every test its own throw-away database.
+# CREATEDB lets the test fixtures give every test its own throw-away database; CREATEROLE lets
+# a test check the documented read-only analyst role.
 as_postgres psql -v ON_ERROR_STOP=1 -q -p "$port" -d postgres >&2 <<SQL
 DO \$\$
 BEGIN
@@ -66,7 +67,7 @@ BEGIN
     END IF;
 END
 \$\$;
-ALTER ROLE $ROLE WITH LOGIN CREATEDB PASSWORD '$PASSWORD';
+ALTER ROLE $ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$PASSWORD';
 SELECT 'CREATE DATABASE $DATABASE OWNER $ROLE ENCODING ''UTF8'' TEMPLATE template0'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DATABASE') \gexec
 SQL
