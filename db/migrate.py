@@ -61,17 +61,18 @@ def _config():  # noqa: ANN202 - alembic.config.Config
 
 
 @lru_cache(maxsize=1)
+def _scripts():  # noqa: ANN202 - alembic.script.ScriptDirectory, read once per process
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config())
+
+
 def _revisions() -> frozenset[str]:
-    from alembic.script import ScriptDirectory
-
-    return frozenset(s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions())
+    return frozenset(s.revision for s in _scripts().walk_revisions())
 
 
-@lru_cache(maxsize=1)
 def head() -> str:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(_config()).get_current_head() or BASELINE
+    return _scripts().get_current_head() or BASELINE
 
 
 def state(conn: Connection) -> SchemaState:
