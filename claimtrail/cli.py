@@ -46,6 +46,14 @@ class Format(StrEnum):
     json = "json"
 
 
+def _write_csv(columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    sys.stdout.write(out.getvalue())
+
+
 def fail(message: str) -> typer.Exit:
     errors.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code=1)
@@ -116,11 +124,7 @@ def sql(
     if format is Format.json:
         print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=1))
     elif format is Format.csv:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows(rows)
-        sys.stdout.write(out.getvalue())
+        _write_csv(columns, rows)
     else:
         table = Table(*columns, show_lines=False)
         for row in rows:
@@ -182,10 +186,10 @@ def search(
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Full-text search over the passages of every stored document, with where each one is."""
-    from dataclasses import asdict
+    from dataclasses import asdict, astuple, fields
 
     from claimtrail import db as database
-    from claimtrail.db.search import search as search_passages
+    from claimtrail.db.search import SearchHit, search as search_passages
 
     engine = _open_or_fail(db or default_db_url())
     try:
@@ -197,11 +201,7 @@ def search(
     if format is Format.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=1))
     elif format is Format.csv:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["doc_id", "doc_uri", "source_url", "title", "page", "start_char", "end_char", "text", "rank"])
-        writer.writerows([list(asdict(h).values()) for h in hits])
-        sys.stdout.write(out.getvalue())
+        _write_csv([f.name for f in fields(SearchHit)], [astuple(h) for h in hits])
     elif not hits:
         console.print("no passage matches", highlight=False)
     else:
