@@ -1,14 +1,18 @@
-"""Build the sample PDF ``samples/central-asia-recruitment.pdf`` from its Markdown source.
+"""Build the sample PDFs ``samples/<name>.pdf`` from their Markdown sources.
 
 Regenerate with:  .venv/bin/python samples/make_pdf.py
 
-The source is ``samples/pdf-src/central-asia-recruitment.md``: a front-matter block
+Each source ``samples/pdf-src/<name>.md`` (``central-asia-recruitment``, ``quarterly-bulletin``)
+is a front-matter block
 (``title``, ``authors`` separated by ``;``, ``byline``, ``published`` as YYYY-MM-DD,
 ``series``, ``publisher``) followed by a deliberately small Markdown subset:
 
 * ``## Heading``        a section heading
 * ``- item``            a list item (consecutive items form one list)
 * ``*text*``            a whole paragraph in italics
+* ``| a | b |``         a table row (consecutive rows form one table; the first is its
+                        header, ``|---|`` separator rows are skipped)
+* ``Title ..... 3``     a contents line (dot leaders and a page number), printed as written
 * anything else         a paragraph; paragraphs are separated by blank lines
 
 The PDF uses the core Helvetica font, so the text must be encodable as latin-1 (straight
@@ -24,6 +28,7 @@ Requires fpdf2 (``uv pip install -p .venv fpdf2``; it is in the ``test`` extra).
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -31,8 +36,9 @@ from pathlib import Path
 from fpdf import FPDF
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "pdf-src" / "central-asia-recruitment.md"
-OUTPUT = HERE / "central-asia-recruitment.pdf"
+SOURCES = sorted((HERE / "pdf-src").glob("*.md"))
+CONTENTS_LINE = re.compile(r"^\S.*\.{4,}\s*\d+$")
+SEPARATOR_ROW = re.compile(r"^\|[\s:|-]+\|$")
 
 FONT = "Helvetica"
 BODY_SIZE = 11
@@ -72,6 +78,17 @@ def parse_source(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
         elif stripped.startswith("- "):
             flush()
             blocks.append(("item", stripped[2:].strip()))
+        elif stripped.startswith("|"):
+            flush()
+            if SEPARATOR_ROW.match(stripped):
+                continue
+            if blocks and blocks[-1][0] == "table":
+                blocks[-1] = ("table", blocks[-1][1] + "\n" + stripped)
+            else:
+                blocks.append(("table", stripped))
+        elif CONTENTS_LINE.match(stripped):
+            flush()
+            blocks.append(("contents", stripped))
         else:
             paragraph.append(stripped)
     flush()
@@ -153,6 +170,17 @@ def build(meta: dict[str, str], blocks: list[tuple[str, str]]) -> BriefPDF:
             pdf.set_font(FONT, "B", 13)
             pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1.5)
+        elif kind == "contents":
+            pdf.set_font(FONT, "", 10)
+            pdf.cell(0, LINE_HEIGHT, text, new_x="LMARGIN", new_y="NEXT")
+        elif kind == "table":
+            pdf.set_font(FONT, "", 9)
+            with pdf.table(line_height=5.5, text_align="LEFT", first_row_as_headings=True) as table:
+                for line in text.splitlines():
+                    row = table.row()
+                    for cell in line.strip().strip("|").split("|"):
+                        row.cell(cell.strip())
+            pdf.ln(3)
         elif kind == "item":
             pdf.set_font(FONT, "", BODY_SIZE)
             pdf.set_x(pdf.l_margin + 4)
@@ -170,11 +198,13 @@ def build(meta: dict[str, str], blocks: list[tuple[str, str]]) -> BriefPDF:
 
 
 def main() -> int:
-    meta, blocks = parse_source(SOURCE.read_text(encoding="utf-8"))
-    check_latin1(meta, blocks)
-    pdf = build(meta, blocks)
-    pdf.output(str(OUTPUT))
-    print(f"wrote {OUTPUT.relative_to(HERE.parent)} ({pdf.pages_count} pages)")
+    for source in SOURCES:
+        meta, blocks = parse_source(source.read_text(encoding="utf-8"))
+        check_latin1(meta, blocks)
+        pdf = build(meta, blocks)
+        output = HERE / f"{source.stem}.pdf"
+        pdf.output(str(output))
+        print(f"wrote {output.relative_to(HERE.parent)} ({pdf.pages_count} pages)")
     return 0
 
 

@@ -39,12 +39,13 @@ def test_every_document_ends_ok_or_failed_with_a_reason(corpus: Path, db_url: st
     docs = {Path(d["doc_uri"]).name: d for d in rows(db_url, "select doc_uri, status, error, media_type from v_documents")}
     assert {name for name, d in docs.items() if d["status"] == "ok"} == {
         "central-asia-recruitment.pdf", "iskp-finance-networks.txt", "iskp-plots-europe.html", "iskp-goes-global.txt",
+        "coalition-strikes-release.md", "encyclopedia-attack-article.html", "quarterly-bulletin.pdf",
     }
     assert docs["empty.txt"]["error"] == "empty file"
     assert "binary" in docs["junk.pdf"]["error"]
     assert docs["truncated.pdf"]["status"] == "failed" and docs["truncated.pdf"]["error"]
     assert docs["central-asia-recruitment.pdf"]["media_type"] == "application/pdf"
-    assert summary.count("new") == 4 and summary.count("failed") == 3
+    assert summary.count("new") == 7 and summary.count("failed") == 3
 
 
 def test_every_offset_points_at_its_text(corpus: Path, db_url: str) -> None:
