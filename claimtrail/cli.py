@@ -357,7 +357,9 @@ def runs(
     for column in ("run", "kind", "started (UTC)", "took", *statuses):
         table.add_column(column, justify="left" if column in ("kind", "started (UTC)") else "right", no_wrap=True)
     for r in records:
-        took = f"{(r.finished_at - r.started_at).total_seconds():.1f} s" if r.finished_at else "unfinished"
+        took = f"{(r.finished_at - r.started_at).total_seconds():.1f} s" if r.finished_at else r.status
+        if r.status == "interrupted":
+            took = f"interrupted after {took}" if r.finished_at else "interrupted"
         table.add_row(str(r.id), r.kind, f"{r.started_at:%Y-%m-%d %H:%M}", took,
                       *(str(r.count(s)) if s in r.counts else "" for s in statuses))
     console.print(table)
@@ -372,16 +374,40 @@ def runs(
 
 
 @contextmanager
-def _flow_session() -> Iterator[None]:
-    """Prefect for one command: its API server starts while the spaCy model loads."""
-    from claimtrail.extractors.pipeline import load_pipeline
+def _flow_session(interruptible: bool = True) -> Iterator[None]:
+    """Prefect for one command: its API server starts while an extraction worker loads
+    the spaCy model.
+
+    ``interruptible`` (one-shot commands): SIGTERM stops the command as Ctrl-C does — the
+    run is closed as ``interrupted``, worker processes and the Prefect server are stopped —
+    and the exit status is 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM).
+    Long-running commands handle both signals themselves (:func:`_until_signalled`).
+    """
+    from claimtrail.extractors.guard import prestart
     from claimtrail.prefect_api import PrefectServerError, flow_session
 
+    received: list[int] = []
+
+    def interrupt(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt) if interruptible else None
     try:
-        with flow_session(warm_up=load_pipeline):
+        with flow_session(warm_up=lambda: prestart("extract")):
             yield
     except PrefectServerError as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        if not interruptible:
+            raise
+        signum = received[-1] if received else signal.SIGINT
+        errors.print(f"interrupted ({signal.Signals(signum).name}): the run is recorded as interrupted",
+                     markup=False, highlight=False)
+        raise typer.Exit(code=128 + signum) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _open_or_fail(url: str):  # noqa: ANN202 - an Engine; sqlalchemy is imported lazily
@@ -493,7 +519,7 @@ def watch(
     _open_or_fail(url)
     from claimtrail.flows.watch import watch_folder
 
-    with _until_signalled() as stop, _flow_session():
+    with _until_signalled() as stop, _flow_session(interruptible=False):
         console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False, soft_wrap=True)
         watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle), on_document=_report_document)
     console.print("stopped", highlight=False)
