@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from claimtrail.settings import default_db_url, quiet_prefect
@@ -261,6 +262,53 @@ def export(
         engine.dispose()
     if output is not None:
         console.print(f"wrote {count} claims to {output}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def audit(
+    db: DbOption = None,
+    sample: Annotated[int, typer.Option("--sample", min=0, metavar="N", help="How many claims to draw.")] = 30,
+    seed: Annotated[int, typer.Option("--seed", help="The draw's seed: the same seed draws the same claims.")] = 0,
+    format: Annotated[Format, typer.Option("--format", help="Output format of the sample.")] = Format.table,
+) -> None:
+    """Claims for a person to judge: how many carry an actor, country and period (by document
+    type), and a seeded random sample of claims with their quotes."""
+    from dataclasses import asdict, fields
+
+    from claimtrail import db as database
+    from claimtrail.db.audit import AuditClaim, coverage, sample_claims
+
+    engine = _open_or_fail(db or default_db_url())
+    try:
+        shares, claims = coverage(engine), sample_claims(engine, sample, seed)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    if format is Format.json:
+        print(json.dumps({"coverage": [asdict(c) for c in shares], "sample": [asdict(c) for c in claims]},
+                         ensure_ascii=False, indent=1))
+        return
+    if format is Format.csv:
+        _write_csv([f.name for f in fields(AuditClaim)], [tuple(asdict(c).values()) for c in claims])
+        return
+    table = Table(title="claims with each attribute, by document type")
+    for column in ("media type", "documents", "claims", "actor", "country", "period"):
+        table.add_column(column, justify="left" if column == "media type" else "right")
+    for c in shares:
+        table.add_row(Text(c.media_type), str(c.documents), str(c.claims),
+                      *(f"{c.share(n):.0%}" for n in (c.with_actor, c.with_country, c.with_period)))
+    console.print(table)
+    sampled = Table(title=f"{len(claims)} claims drawn with seed {seed}: is each a count, and is each attribute right?",
+                    show_lines=True)
+    for column in ("id", "count", "actor", "country", "period", "quote"):
+        sampled.add_column(column, overflow="fold")
+    for c in claims:
+        count = " ".join(x for x in (c.qualifier, f"{c.value:g}", c.unit or "?") if x)
+        period = f"{c.date_start}/{c.date_end}" if c.date_start else ""
+        sampled.add_row(*(Text(cell) for cell in (str(c.claim_id), count, c.actor or "", c.country or "", period,
+                                                   c.quote)))  # Text: a document's brackets are not markup
+    console.print(sampled)
 
 
 db_app = typer.Typer(help="The database itself: its schema.", no_args_is_help=True)

@@ -9,9 +9,9 @@ others, and nothing already stored is touched.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -26,7 +26,7 @@ from claimtrail.extractors.guard import (
     extract_guarded,
 )
 from claimtrail.extractors.similarity import similarity
-from claimtrail.files import discover_files
+from claimtrail.files import discover_files, local_path, unreadable_reason
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
 MAX_BYTES = DEFAULT_MAX_BYTES
@@ -59,13 +59,20 @@ def discover(paths: list[str]) -> list[str]:
 
 @task(name="read", cache_policy=NO_CACHE)
 def read(uri: str, max_bytes: int = MAX_BYTES) -> RawDocument:
-    path = Path(uri)
-    if not path.is_file():
-        raise ConversionError("not found" if not path.exists() else "not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ConversionError(f"file too large: {size} bytes (limit {max_bytes})")
-    return RawDocument(uri=uri, content=path.read_bytes())
+    path = local_path(uri)
+    reason = unreadable_reason(path)
+    if reason is None and os.path.isdir(path):
+        reason = "a folder, not a file"
+    if reason is not None:
+        raise ConversionError(reason)
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise ConversionError(f"file too large: {size} bytes (limit {max_bytes})")
+            return RawDocument(uri=uri, content=f.read())
+    except OSError as exc:
+        raise ConversionError(f"cannot be read: {exc.strerror or exc}") from None
 
 
 @task(name="convert", cache_policy=NO_CACHE)

@@ -48,6 +48,7 @@ from sqlalchemy import Engine
 
 from claimtrail import db
 from claimtrail.config import Config, Source, load_config
+from claimtrail.files import local_path
 from claimtrail.fetch import Fetcher, FetchError, FetchResult, FetchSettings
 from claimtrail.sources import Item, SourceContext, discover, source_address
 
@@ -224,7 +225,7 @@ def _process_file(item: Item, ctx: _Context) -> Outcome:
     if outcome.status == "unchanged" and state is not None:
         return outcome
     try:
-        with open(item.uri, "rb") as f:
+        with open(local_path(item.uri), "rb") as f:
             sha = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return outcome  # gone since: nothing to remember
