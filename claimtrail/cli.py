@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from claimtrail.settings import default_db_url, quiet_prefect
@@ -263,6 +264,53 @@ def export(
         console.print(f"wrote {count} claims to {output}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def audit(
+    db: DbOption = None,
+    sample: Annotated[int, typer.Option("--sample", min=0, metavar="N", help="How many claims to draw.")] = 30,
+    seed: Annotated[int, typer.Option("--seed", help="The draw's seed: the same seed draws the same claims.")] = 0,
+    format: Annotated[Format, typer.Option("--format", help="Output format of the sample.")] = Format.table,
+) -> None:
+    """Claims for a person to judge: how many carry an actor, country and period (by document
+    type), and a seeded random sample of claims with their quotes."""
+    from dataclasses import asdict, fields
+
+    from claimtrail import db as database
+    from claimtrail.db.audit import AuditClaim, coverage, sample_claims
+
+    engine = _open_or_fail(db or default_db_url())
+    try:
+        shares, claims = coverage(engine), sample_claims(engine, sample, seed)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    if format is Format.json:
+        print(json.dumps({"coverage": [asdict(c) for c in shares], "sample": [asdict(c) for c in claims]},
+                         ensure_ascii=False, indent=1))
+        return
+    if format is Format.csv:
+        _write_csv([f.name for f in fields(AuditClaim)], [tuple(asdict(c).values()) for c in claims])
+        return
+    table = Table(title="claims with each attribute, by document type")
+    for column in ("media type", "documents", "claims", "actor", "country", "period"):
+        table.add_column(column, justify="left" if column == "media type" else "right")
+    for c in shares:
+        table.add_row(Text(c.media_type), str(c.documents), str(c.claims),
+                      *(f"{c.share(n):.0%}" for n in (c.with_actor, c.with_country, c.with_period)))
+    console.print(table)
+    sampled = Table(title=f"{len(claims)} claims drawn with seed {seed}: is each a count, and is each attribute right?",
+                    show_lines=True)
+    for column in ("id", "count", "actor", "country", "period", "quote"):
+        sampled.add_column(column, overflow="fold")
+    for c in claims:
+        count = " ".join(x for x in (c.qualifier, f"{c.value:g}", c.unit or "?") if x)
+        period = f"{c.date_start}/{c.date_end}" if c.date_start else ""
+        sampled.add_row(*(Text(cell) for cell in (str(c.claim_id), count, c.actor or "", c.country or "", period,
+                                                   c.quote)))  # Text: a document's brackets are not markup
+    console.print(sampled)
+
+
 db_app = typer.Typer(help="The database itself: its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -357,7 +405,9 @@ def runs(
     for column in ("run", "kind", "started (UTC)", "took", *statuses):
         table.add_column(column, justify="left" if column in ("kind", "started (UTC)") else "right", no_wrap=True)
     for r in records:
-        took = f"{(r.finished_at - r.started_at).total_seconds():.1f} s" if r.finished_at else "unfinished"
+        took = f"{(r.finished_at - r.started_at).total_seconds():.1f} s" if r.finished_at else r.status
+        if r.status == "interrupted":
+            took = f"interrupted after {took}" if r.finished_at else "interrupted"
         table.add_row(str(r.id), r.kind, f"{r.started_at:%Y-%m-%d %H:%M}", took,
                       *(str(r.count(s)) if s in r.counts else "" for s in statuses))
     console.print(table)
@@ -372,16 +422,40 @@ def runs(
 
 
 @contextmanager
-def _flow_session() -> Iterator[None]:
-    """Prefect for one command: its API server starts while the spaCy model loads."""
-    from claimtrail.extractors.pipeline import load_pipeline
+def _flow_session(interruptible: bool = True) -> Iterator[None]:
+    """Prefect for one command: its API server starts while an extraction worker loads
+    the spaCy model.
+
+    ``interruptible`` (one-shot commands): SIGTERM stops the command as Ctrl-C does — the
+    run is closed as ``interrupted``, worker processes and the Prefect server are stopped —
+    and the exit status is 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM).
+    Long-running commands handle both signals themselves (:func:`_until_signalled`).
+    """
+    from claimtrail.extractors.guard import prestart
     from claimtrail.prefect_api import PrefectServerError, flow_session
 
+    received: list[int] = []
+
+    def interrupt(signum: int, _frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt) if interruptible else None
     try:
-        with flow_session(warm_up=load_pipeline):
+        with flow_session(warm_up=lambda: prestart("extract")):
             yield
     except PrefectServerError as exc:
         raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        if not interruptible:
+            raise
+        signum = received[-1] if received else signal.SIGINT
+        errors.print(f"interrupted ({signal.Signals(signum).name}): the run is recorded as interrupted",
+                     markup=False, highlight=False)
+        raise typer.Exit(code=128 + signum) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _open_or_fail(url: str):  # noqa: ANN202 - an Engine; sqlalchemy is imported lazily
@@ -493,7 +567,7 @@ def watch(
     _open_or_fail(url)
     from claimtrail.flows.watch import watch_folder
 
-    with _until_signalled() as stop, _flow_session():
+    with _until_signalled() as stop, _flow_session(interruptible=False):
         console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False, soft_wrap=True)
         watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle), on_document=_report_document)
     console.print("stopped", highlight=False)

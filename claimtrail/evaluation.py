@@ -186,16 +186,24 @@ def score_counts(gold: dict, found: Extracted) -> Score:
     )
 
 
-def score_attribution(gold: dict, found: Extracted) -> Score:
-    """Of the gold counts that name an actor or a period, how many claims carry them."""
+def score_attribution(gold: dict, found: Extracted, actors: dict | None = None) -> Score:
+    """Of the gold counts that name an actor or a period, how many claims carry them; a
+    claim's actor is right when it is the gold actor under any of the aliases that the
+    gold's ``actors`` section gives it."""
     score = Score()
+    aliases: dict[str, set[str]] = {}
+    for item in (actors or {}).get("required", []) + (actors or {}).get("optional", []):
+        keys = actor_keys(item)
+        for key in keys:
+            aliases.setdefault(key, set()).update(keys)
     wanted = [g for g in gold["required"] if "actor" in g or "date" in g]
     matched = max_matching(wanted, found.claims, lambda g, c: count_ok(c, g))
     for i, g in enumerate(wanted):
         claim = found.claims[matched[i]] if i in matched else None
         good = claim is not None
         if good and "actor" in g:
-            good = claim["actor"] is not None and fold(g["actor"]) in {fold(claim["actor"])}
+            accepted = aliases.get(fold(g["actor"]), {fold(g["actor"])})
+            good = claim["actor"] is not None and fold(claim["actor"]) in accepted
         if good and "date" in g:
             good = (claim["date_start"] or "").startswith(g["date"])
         score.tp += good
@@ -219,7 +227,7 @@ def score_document(gold: dict, found: Extracted, document: str) -> Report:
         "published": (expected.get("published"), got.get("published")),
         "authors": (expected.get("authors"), (got.get("authors") or "").split("; ") if got.get("authors") else []),
     }
-    return Report(document, scores, metadata, score_attribution(gold["counts"], found))
+    return Report(document, scores, metadata, score_attribution(gold["counts"], found, gold["actors"]))
 
 
 def load_gold(path: Path) -> dict:

@@ -12,12 +12,15 @@ its workers) and does, for every address:
 - **politeness**: at most ``per_host`` requests in flight per host, and request starts to
   one host spaced ``delay`` seconds apart, except conditional requests answered ``304``
   (:class:`HostGate`);
-- **limits**: connect and read timeouts, a total time per response, at most
+- **limits**: connect and read timeouts, a wall-clock deadline per request (connect,
+  headers and body: a server trickling bytes cannot extend it, see
+  :mod:`claimtrail.deadline`) and per address (every attempt and redirect), at most
   ``max_redirects`` redirects (followed here, hop by hop, so each hop is checked), and a
   size cap (``Content-Length`` checked first, then the body is streamed and dropped as
   soon as it passes the cap, after decompression);
 - **retries**: timeouts, connection errors and 5xx answers are retried ``retries`` times
-  with exponential backoff (``Retry-After`` honoured up to ``max_backoff``); 4xx never;
+  with exponential backoff (``Retry-After`` honoured up to ``max_backoff``) while the
+  address's time allows; 4xx never;
 - **conditional requests**: given the ``ETag`` / ``Last-Modified`` of the last fetch, an
   unchanged page answers ``304`` and comes back as a result with ``not_modified`` set.
 
@@ -43,6 +46,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from claimtrail import __version__
+from claimtrail.deadline import deadline, transport as deadline_transport
 from claimtrail.schema.records import ConversionError
 
 USER_AGENT_ENV = "CLAIMTRAIL_USER_AGENT"
@@ -62,7 +66,8 @@ def default_user_agent() -> str:
 class FetchSettings:
     connect_timeout: float = 10.0  # seconds to connect
     read_timeout: float = 30.0  # seconds without a byte from the server
-    total_timeout: float = 300.0  # seconds for a whole response, however it trickles
+    total_timeout: float = 120.0  # seconds for one request: connect, headers and body, however they trickle
+    max_fetch_time: float = 300.0  # seconds for one address: all attempts, backoff and redirects
     max_redirects: int = 5
     max_bytes: int = 50 * 1024 * 1024  # after decompression
     retries: int = 2  # extra attempts after a timeout, connection error or 5xx
@@ -225,13 +230,14 @@ class Fetcher:
     def __init__(self, settings: FetchSettings | None = None, *,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.settings = s = settings or FetchSettings()
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=16)
         self._client = httpx.Client(
             timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout,
                                   pool=s.total_timeout),
             follow_redirects=False,
             headers={"User-Agent": s.user_agent, "Accept": _ACCEPT},
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
-            transport=transport,
+            limits=limits,
+            transport=transport or deadline_transport(limits),
         )
         self.gate = HostGate(s.per_host)
         self.robots = RobotsCache(self)
@@ -261,6 +267,7 @@ class Fetcher:
     # ------------------------------------------------------------------ internals
 
     def _get(self, url: str, headers: dict[str, str], max_bytes: int, *, robots: bool) -> FetchResult:
+        give_up = time.monotonic() + self.settings.max_fetch_time
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             check_scheme(current)
@@ -270,37 +277,42 @@ class Fetcher:
                 crawl_delay = self.robots.crawl_delay(current)
                 if crawl_delay:
                     delay = max(delay, min(crawl_delay, self.settings.max_crawl_delay))
-            answer = self._with_retries(current, headers, max_bytes, delay)
+            answer = self._with_retries(current, headers, max_bytes, delay, give_up)
             if isinstance(answer, FetchResult):
                 return FetchResult(url, answer.final_url, answer.status, answer.content, answer.content_type,
                                    answer.etag, answer.last_modified)
             current = urljoin(current, answer)
         raise FetchError(f"too many redirects (more than {self.settings.max_redirects})")
 
-    def _with_retries(self, url: str, headers: dict[str, str], max_bytes: int, delay: float) -> FetchResult | str:
+    def _with_retries(self, url: str, headers: dict[str, str], max_bytes: int, delay: float,
+                      give_up: float) -> FetchResult | str:
+        """One hop, retried while it fails in a retryable way and ``give_up`` (monotonic) is ahead."""
         s = self.settings
         for attempt in range(s.retries + 1):
             try:
-                return self._attempt(url, headers, max_bytes, delay)
+                return self._attempt(url, headers, max_bytes, delay, give_up)
             except FetchError as exc:
-                if not exc.retryable or attempt == s.retries:
-                    if attempt:
-                        raise FetchError(f"{exc} ({attempt + 1} attempts)", status=exc.status) from None
-                    raise
                 wait = min(s.backoff * 2**attempt, s.max_backoff)
                 if exc.retry_after is not None:
                     wait = max(wait, min(exc.retry_after, s.max_backoff))
-                time.sleep(wait * random.uniform(1.0, 1.25))  # jitter: retries of many workers spread out
+                wait *= random.uniform(1.0, 1.25)  # jitter: retries of many workers spread out
+                out_of_time = time.monotonic() + wait >= give_up
+                if not exc.retryable or attempt == s.retries or out_of_time:
+                    if attempt:
+                        raise FetchError(f"{exc} ({attempt + 1} attempts)", status=exc.status) from None
+                    raise
+                time.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _attempt(self, url: str, headers: dict[str, str], max_bytes: int, delay: float) -> FetchResult | str:
+    def _attempt(self, url: str, headers: dict[str, str], max_bytes: int, delay: float,
+                 give_up: float) -> FetchResult | str:
         """One request: a result, a redirect target (str), or a FetchError."""
         s = self.settings
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
         with self.gate.slot(origin(url), delay, conditional) as visit:
-            deadline = time.monotonic() + s.total_timeout
+            allowed = max(0.001, min(s.total_timeout, give_up - time.monotonic()))
             try:
-                with self._client.stream("GET", url, headers=headers) as response:
+                with deadline(allowed) as end, self._client.stream("GET", url, headers=headers) as response:
                     code = response.status_code
                     if code in _REDIRECTS:
                         location = response.headers.get("location")
@@ -313,10 +325,13 @@ class Fetcher:
                     if code != 304 and not 200 <= code < 300:
                         raise FetchError(f"unexpected HTTP {code} {response.reason_phrase}".strip(), status=code)
                     visit.light = code == 304
-                    content = b"" if code == 304 else _read_capped(response, max_bytes, deadline, s.total_timeout)
+                    content = b"" if code == 304 else _read_capped(response, max_bytes)
                     return FetchResult(url, str(response.url), code, content, response.headers.get("content-type"),
                                        response.headers.get("etag"), response.headers.get("last-modified"))
             except httpx.TimeoutException as exc:
+                if time.monotonic() >= end:
+                    raise FetchError(f"timed out: the request took more than {round(allowed, 1):g} s",
+                                     retryable=True) from None
                 raise FetchError(f"timed out: {_timeout_kind(exc, s)}", retryable=True) from None
             except (httpx.NetworkError, httpx.RemoteProtocolError, httpx.ProxyError) as exc:
                 raise FetchError(f"connection failed: {exc or type(exc).__name__}", retryable=True) from None
@@ -325,7 +340,7 @@ class Fetcher:
                 raise FetchError(f"{type(exc).__name__}: {exc}") from None
 
 
-def _read_capped(response: httpx.Response, max_bytes: int, deadline: float, total: float) -> bytes:
+def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(f"too large: {int(declared)} bytes (limit {max_bytes})")
@@ -335,8 +350,6 @@ def _read_capped(response: httpx.Response, max_bytes: int, deadline: float, tota
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(f"too large: more than {max_bytes} bytes")
-        if time.monotonic() > deadline:
-            raise FetchError(f"timed out (the response took more than {total:g} s)", retryable=True)
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -1,16 +1,26 @@
-"""Which local files claimtrail reads: the one rule shared by ``ingest``, folder sources and
-the watcher.
+"""Which local files claimtrail reads, and how a file's name becomes its address: the
+rules shared by ``ingest``, folder sources and the watcher.
 
 A file is a document when its suffix is one claimtrail converts and its name is not a
 dotfile. That rule also keeps out what browsers, editors and copy tools write while a file
 is in transit (``report.pdf.part``, ``.report.pdf.swp``, ``~$report.tmp``): those become
 documents only once renamed into place.
+
+A folder entry that has a document's name but cannot be read (a FIFO, a dangling or
+looping symbolic link), and a subfolder that cannot be listed, are found too: reading
+them fails with the reason, so each gets a row of its own instead of vanishing.
+
+A file name may be any bytes the file system allows, not only UTF-8. Its address
+(``doc_uri``) is the absolute path where that is valid text, else a ``file://`` URI with
+the bytes percent-encoded: lossless, readable, and storable in any database.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote_to_bytes, urlsplit
 
 SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf"})
 
@@ -21,13 +31,68 @@ def is_document(path: str | Path) -> bool:
     return not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES
 
 
-def discover_files(paths: Iterable[str]) -> list[str]:
-    """Files named directly, plus documents found recursively in folders (sorted, each once)."""
+def document_uri(path: str | Path) -> str:
+    """The address of a local file: its path, or a percent-encoded ``file://`` URI when
+    the name is not valid UTF-8 (``os.fsdecode`` gave it lone surrogates)."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return Path(text).as_uri()
+    return text
+
+
+def local_path(uri: str) -> str:
+    """The file system path behind an address made by :func:`document_uri`."""
+    if uri.startswith("file://"):
+        return os.fsdecode(unquote_to_bytes(urlsplit(uri).path))
+    return uri
+
+
+def find_documents(paths: Iterable[str]) -> list[str]:
+    """Files named directly, plus documents (and unreadable entries) found recursively in
+    folders; file system paths, sorted, each once."""
     found: list[str] = []
     for given in paths:
         path = Path(given).expanduser().resolve()
-        if path.is_dir():
-            found += sorted(str(p) for p in path.rglob("*") if p.is_file() and is_document(p))
-        else:
-            found.append(str(path))
+        found += _walk(path) if path.is_dir() else [str(path)]
     return list(dict.fromkeys(found))
+
+
+def _walk(folder: Path) -> list[str]:
+    found: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        if error.filename is not None:
+            found.append(os.fsdecode(error.filename))  # reading it gives the reason
+
+    for root, _dirs, names in os.walk(folder, onerror=unreadable):
+        found += (os.path.join(root, name) for name in names if is_document(name))
+    return sorted(found)
+
+
+def discover_files(paths: Iterable[str]) -> list[str]:
+    """The addresses (:func:`document_uri`) of :func:`find_documents`."""
+    return [document_uri(p) for p in find_documents(paths)]
+
+
+def unreadable_reason(path: str) -> str | None:
+    """Why ``path`` is not a regular file that can be read, in a few words; None if it is."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "dangling symbolic link" if os.path.islink(path) else "not found"
+    except OSError as exc:
+        return "symbolic link loop" if exc.errno == 40 else f"cannot be read: {exc.strerror}"
+    if os.path.isdir(path):
+        return None if os.access(path, os.R_OK | os.X_OK) else "folder cannot be read: permission denied"
+    if not os.path.isfile(path):
+        kind = "FIFO" if _is_fifo(mode) else "socket or device"
+        return f"not a regular file ({kind})"
+    return None if os.access(path, os.R_OK) else "cannot be read: permission denied"
+
+
+def _is_fifo(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISFIFO(mode)

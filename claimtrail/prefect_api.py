@@ -16,6 +16,7 @@ state in claimtrail's data folder.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +28,8 @@ from pathlib import Path
 
 import httpx
 
+# The server runs under claimtrail.lifeline, so it dies with us even when we are SIGKILLed.
+_SUPERVISED = (sys.executable, "-m", "claimtrail.lifeline", "-m")
 STARTUP_TIMEOUT = 120.0  # seconds; a fresh PREFECT_HOME spends most of it creating its database
 
 
@@ -68,11 +71,11 @@ class LocalServer:
             env["PREFECT_HOME"] = str(self.home)
         if self.temporary:
             env.update({"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"})
-            command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
+            command = [*_SUPERVISED, "uvicorn", "--factory", "prefect.server.api.server:create_app",
                        "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
         else:
             env["PREFECT_SERVER_UI_ENABLED"] = "true"  # a long-lived server: its UI is the point
-            command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+            command = [*_SUPERVISED, "prefect", "server", "start", "--host", "127.0.0.1",
                        "--port", str(self.port)]
         output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
         try:
@@ -104,15 +107,17 @@ class LocalServer:
         return self.process is not None and self.process.poll() is None
 
     def stop(self, grace: float = 10.0) -> None:
+        """Stop the server and whatever it started (its process group), politely first."""
         if self.process is None:
             return
         if self.process.poll() is None:
-            self.process.terminate()
+            _signal_group(self.process, signal.SIGTERM)
             try:
                 self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                pass
+        _signal_group(self.process, signal.SIGKILL)  # stragglers of the group, e.g. uvicorn
+        self.process.wait()
         self.process = None
 
     def _log_hint(self) -> str:
@@ -167,6 +172,14 @@ class _Waiter(threading.Thread):
             self.server.wait_ready()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             self.error = exc
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+    """Signal the child's process group (it leads one: ``start_new_session``)."""
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _temporary_home() -> Path | None:

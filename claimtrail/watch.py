@@ -24,7 +24,7 @@ When a file is ready:
 
 Ready files are handed over in batches: once no other file became ready for
 ``batch_window`` seconds, or ``max_batch`` files are waiting, or the oldest has waited
-``max_wait`` seconds.
+``max_wait`` seconds. A batch whose handling raises is handed over again later.
 """
 
 from __future__ import annotations
@@ -54,11 +54,13 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from claimtrail.files import discover_files, is_document
+from claimtrail.files import find_documents, is_document
 
 log = logging.getLogger("claimtrail.watch")
 
 Handler = Callable[[list[str]], None]
+RETRY_FIRST = 2.0  # seconds before a failed batch is handed over again; doubles each time
+RETRY_MAX = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class Watcher(FileSystemEventHandler):
         self._settling: dict[str, tuple[tuple[int, int] | None, float]] = {}  # path -> (size, mtime), since
         self._ready: dict[str, float] = {}  # path -> when it became ready
         self._open: set[str] = set()  # opened and not closed yet (inotify only)
+        self._failures: dict[str, int] = {}  # path -> batches in a row that failed with it
 
     # ----------------------------------------------------------------- the loop
 
@@ -97,7 +100,7 @@ class Watcher(FileSystemEventHandler):
             raise NotADirectoryError(f"{self.folder}: not a folder")
         observer = self._start_observer()
         try:
-            for path in discover_files([str(self.folder)]):  # after start: nothing slips between
+            for path in find_documents([str(self.folder)]):  # after start: nothing slips between
                 self._settle(path)
             while not stop.wait(0.1):
                 self._check_settling()
@@ -106,7 +109,10 @@ class Watcher(FileSystemEventHandler):
                     try:
                         self.handle(batch)
                     except Exception:  # noqa: BLE001 - the watcher outlives a failed batch
-                        log.exception("handling %d files failed; the watcher goes on", len(batch))
+                        self._retry_later(batch)
+                    else:
+                        for path in batch:
+                            self._failures.pop(path, None)
         finally:
             observer.stop()
             observer.join()
@@ -133,7 +139,7 @@ class Watcher(FileSystemEventHandler):
         if isinstance(event, (DirCreatedEvent, DirMovedEvent)):
             # Files in a folder moved or created here may predate the folder's watch: no
             # close event will come for them, so they settle like files found at start.
-            for path in discover_files([os.fsdecode(event.dest_path or src)]):
+            for path in find_documents([os.fsdecode(event.dest_path or src)]):
                 self._settle(path)
         elif isinstance(event, FileMovedEvent):
             self._forget(src)
@@ -174,6 +180,17 @@ class Watcher(FileSystemEventHandler):
                 self._ready.pop(path, None)
                 self._settling[path] = (_signature(path), time.monotonic())
 
+    def _retry_later(self, batch: list[str]) -> None:
+        """A batch whose handling failed as a whole (the database was down, say) is handed
+        over again after a backoff that doubles up to RETRY_MAX seconds: never dropped.
+        Failures of single documents are recorded by the handler and are not retried."""
+        now = time.monotonic()
+        with self._lock:
+            for path in batch:
+                failures = self._failures[path] = self._failures.get(path, 0) + 1
+                self._ready.setdefault(path, now + min(RETRY_FIRST * 2 ** (failures - 1), RETRY_MAX))
+        log.exception("handling %d files failed; they are tried again later", len(batch))
+
     def _forget(self, path: str) -> None:
         with self._lock:
             self._settling.pop(path, None)
@@ -197,13 +214,14 @@ class Watcher(FileSystemEventHandler):
     def _take_batch(self) -> list[str]:
         now = time.monotonic()
         with self._lock:
-            if not self._ready:
+            due = {path: since for path, since in self._ready.items() if since <= now}  # not the retries to come
+            if not due:
                 return []
-            times = self._ready.values()
+            times = due.values()
             quiet = now - max(times) >= self.options.batch_window
-            if not (quiet or len(self._ready) >= self.options.max_batch or now - min(times) >= self.options.max_wait):
+            if not (quiet or len(due) >= self.options.max_batch or now - min(times) >= self.options.max_wait):
                 return []
-            batch = sorted(self._ready, key=self._ready.__getitem__)[: self.options.max_batch]
+            batch = sorted(due, key=due.__getitem__)[: self.options.max_batch]
             for path in batch:
                 del self._ready[path]
         return batch
@@ -213,8 +231,13 @@ class Watcher(FileSystemEventHandler):
 
 
 def _signature(path: str) -> tuple[int, int] | None:
+    """Size and modification time; a dangling or looping link's own, so that it is handed
+    over like any entry and reading it records why it cannot be read."""
     try:
         stat = os.stat(path)
     except OSError:
-        return None
+        try:
+            stat = os.lstat(path)
+        except OSError:
+            return None
     return stat.st_size, stat.st_mtime_ns

@@ -10,6 +10,7 @@ from claimtrail.db.query import query_readonly, summary
 from claimtrail.db.store import (
     StoreResult,
     finish_run,
+    interrupted_unless_finished,
     is_stored,
     link_version,
     record_failure,
@@ -25,6 +26,7 @@ __all__ = [
     "SchemaError",
     "StoreResult",
     "finish_run",
+    "interrupted_unless_finished",
     "is_stored",
     "link_version",
     "open_database",

@@ -43,6 +43,10 @@ class RunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     notes: Mapped[str | None] = mapped_column(Text)
+    # running | finished | interrupted (stopped by a signal, or its process found dead later)
+    status: Mapped[str] = mapped_column(Text, default="running", server_default="finished")
+    host: Mapped[str | None] = mapped_column(Text)  # where the process that runs it lives,
+    pid: Mapped[int | None] = mapped_column(Integer)  # so a later run can tell it died
 
 
 def _doc_fk() -> Mapped[int]:

@@ -34,6 +34,7 @@ class RunRecord:
     finished_at: datetime | None
     counts: dict[str, Any]
     notes: str | None
+    status: str  # running | finished | interrupted
     failures: list[Failure] = field(default_factory=list)
 
     def count(self, key: str) -> int:
@@ -58,5 +59,6 @@ def recent_runs(engine: Engine, limit: int = 10) -> list[RunRecord]:
                     .order_by(DocumentRow.id)
                 ).all()
                 failures = [Failure(uri, error) for uri, error in rows]
-            records.append(RunRecord(run.id, run.kind, run.started_at, run.finished_at, counts, run.notes, failures))
+            records.append(RunRecord(run.id, run.kind, run.started_at, run.finished_at, counts, run.notes, run.status,
+                                     failures))
     return records

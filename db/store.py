@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+import os
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, ParamSpec, TypeVar
@@ -159,24 +162,64 @@ def record_failure(
 
 @_database_errors
 def start_run(engine: Engine, kind: str) -> int:
-    """Open a run (an ingest pass) and return its id for the documents it stores."""
+    """Open a run (an ingest pass) and return its id for the documents it stores.
+
+    Runs that a process on this machine left running and that process is gone (killed by
+    SIGKILL, a power cut) are marked ``interrupted`` first, so none stays "running" for
+    ever. Runs of other machines are left alone: their processes cannot be seen from here.
+    """
+    host = socket.gethostname()
     with write_transaction(engine) as conn:
-        return conn.execute(insert(RunRow).values(kind=kind)).inserted_primary_key[0]
+        unfinished = conn.execute(
+            select(RunRow.id, RunRow.pid).where(RunRow.status == "running", RunRow.host == host)
+        ).all()
+        dead = [run_id for run_id, pid in unfinished if pid is None or not _alive(pid)]
+        if dead:
+            conn.execute(update(RunRow).where(RunRow.id.in_(dead), RunRow.status == "running")
+                         .values(status="interrupted", finished_at=datetime.now(UTC)))
+        return conn.execute(insert(RunRow).values(kind=kind, status="running", host=host, pid=os.getpid())
+                            ).inserted_primary_key[0]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 @_database_errors
 def finish_run(
-    engine: Engine, run_id: int, counts: dict[str, int], notes: str | None = None
+    engine: Engine, run_id: int, counts: dict[str, int], notes: str | None = None,
+    status: Literal["finished", "interrupted"] = "finished",
 ) -> None:
-    """Close a run with its counts (e.g. new/unchanged/failed) and optional notes."""
+    """Close a run with its counts (e.g. new/unchanged/failed), optional notes and status."""
     with write_transaction(engine) as conn:
         done = conn.execute(
             update(RunRow)
             .where(RunRow.id == run_id)
-            .values(finished_at=datetime.now(UTC), counts=dict(counts), notes=notes)
+            .values(finished_at=datetime.now(UTC), counts=dict(counts), notes=notes, status=status)
         )
         if done.rowcount != 1:
             raise DatabaseError(f"no run with id {run_id}")
+
+
+@contextmanager
+def interrupted_unless_finished(engine: Engine, run_id: int, counts: Callable[[], dict[str, Any]]) -> Iterator[None]:
+    """Around a run's work: if it ends by an exception (Ctrl-C, SIGTERM, a broken
+    database), the run is closed as ``interrupted`` with ``counts()`` so far, and the
+    exception goes on. The normal end calls :func:`finish_run` itself."""
+    try:
+        yield
+    except BaseException:
+        try:
+            finish_run(engine, run_id, counts(), status="interrupted")
+        except DatabaseError:
+            pass  # the database is what broke: the next start marks the run instead
+        raise
 
 
 def _retry_on_conflict(attempt: Callable[[], StoreResult]) -> StoreResult:

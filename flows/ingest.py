@@ -9,19 +9,24 @@ others, and nothing already stored is touched.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import Engine
 
 from claimtrail import db
-from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, convert_guarded
-from claimtrail.extractors.pipeline import extract
+from claimtrail.extractors.guard import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    convert_guarded,
+    extract_guarded,
+)
 from claimtrail.extractors.similarity import similarity
-from claimtrail.files import discover_files
+from claimtrail.files import discover_files, local_path, unreadable_reason
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
 MAX_BYTES = DEFAULT_MAX_BYTES
@@ -43,6 +48,9 @@ class IngestSummary:
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
 
+    def counts(self) -> dict[str, int]:
+        return {s: self.count(s) for s in ("new", "unchanged", "failed")}
+
 
 @task(name="discover", cache_policy=NO_CACHE)
 def discover(paths: list[str]) -> list[str]:
@@ -51,13 +59,20 @@ def discover(paths: list[str]) -> list[str]:
 
 @task(name="read", cache_policy=NO_CACHE)
 def read(uri: str, max_bytes: int = MAX_BYTES) -> RawDocument:
-    path = Path(uri)
-    if not path.is_file():
-        raise ConversionError("not found" if not path.exists() else "not a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ConversionError(f"file too large: {size} bytes (limit {max_bytes})")
-    return RawDocument(uri=uri, content=path.read_bytes())
+    path = local_path(uri)
+    reason = unreadable_reason(path)
+    if reason is None and os.path.isdir(path):
+        reason = "a folder, not a file"
+    if reason is not None:
+        raise ConversionError(reason)
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise ConversionError(f"file too large: {size} bytes (limit {max_bytes})")
+            return RawDocument(uri=uri, content=f.read())
+    except OSError as exc:
+        raise ConversionError(f"cannot be read: {exc.strerror or exc}") from None
 
 
 @task(name="convert", cache_policy=NO_CACHE)
@@ -67,8 +82,9 @@ def convert_document(raw: RawDocument, timeout: float = DEFAULT_TIMEOUT,
 
 
 @task(name="extract", cache_policy=NO_CACHE)
-def extract_document(converted: ConvertedDocument) -> Extraction:
-    return extract(converted)
+def extract_document(converted: ConvertedDocument,
+                     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB) -> Extraction:
+    return extract_guarded(converted, max_memory_mb=max_memory_mb)
 
 
 @task(name="store", cache_policy=NO_CACHE)
@@ -101,7 +117,7 @@ def ingest_one(uri: str, engine: Engine, run_id: int, timeout: float = DEFAULT_T
         if db.seen_again(engine, hashlib.sha256(raw.content).hexdigest(), uri):
             return Outcome(uri, "unchanged")
         converted = convert_document(raw, timeout, max_memory_mb)
-        extraction = extract_document(converted)
+        extraction = extract_document(converted, max_memory_mb)
         return Outcome(uri, store(engine, raw, converted, extraction, run_id))
     except db.DatabaseError:
         raise  # the database itself is broken: that is the run's failure, not the document's
@@ -118,20 +134,22 @@ def ingest(paths: list[str], db_url: str, on_document: Callable[[Outcome], None]
     """Ingest files and folders once; returns what happened to each document.
 
     Each document's conversion runs in a worker process (``extractors/guard.py``) and is
-    stopped after ``timeout`` seconds or ``max_memory_mb`` MB; files above ``max_bytes``
-    are not read. All three fail that document only. ``kind`` labels the run record
+    stopped after ``timeout`` seconds or ``max_memory_mb`` MB; its extraction runs in
+    another, under the guard's extraction limits and the same memory limit; files above
+    ``max_bytes`` are not read. Each of these fails that document only. ``kind`` labels the run record
     (``ingest``, or ``watch`` for a watcher's batch).
     """
     engine = db.open_database(db_url)
     try:
         run_id = db.start_run(engine, kind)
         summary = IngestSummary(run_id)
-        for uri in discover(paths):
-            outcome = ingest_one(uri, engine, run_id, timeout, max_bytes, max_memory_mb)
-            summary.outcomes.append(outcome)
-            if on_document is not None:
-                on_document(outcome)
-        db.finish_run(engine, run_id, {s: summary.count(s) for s in ("new", "unchanged", "failed")})
+        with db.interrupted_unless_finished(engine, run_id, summary.counts):
+            for uri in discover(paths):
+                outcome = ingest_one(uri, engine, run_id, timeout, max_bytes, max_memory_mb)
+                summary.outcomes.append(outcome)
+                if on_document is not None:
+                    on_document(outcome)
+        db.finish_run(engine, run_id, summary.counts())
     finally:
         engine.dispose()
     return summary

@@ -27,6 +27,10 @@ class ReprocessSummary:
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
 
+    def counts(self) -> dict[str, object]:
+        return {s: self.count(s) for s in ("reprocessed", "failed")} | {
+            "failures": [{"uri": o.uri, "error": o.error} for o in self.outcomes if o.status == "failed"]}
+
 
 @task(name="replace", cache_policy=NO_CACHE)
 def replace(engine: Engine, doc_id: int) -> None:
@@ -41,19 +45,19 @@ def reprocess(db_url: str, everything: bool = False,
     engine = db.open_database(db_url)
     try:
         summary = ReprocessSummary(db.start_run(engine, "reprocess"), pipeline_version())
-        for doc_id, uri in outdated(engine, summary.version, everything):
-            try:
-                replace(engine, doc_id)
-                outcome = Outcome(uri, "reprocessed")
-            except db.DatabaseError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - this document keeps its old extraction
-                outcome = Outcome(uri, "failed", failure_message(exc))
-            summary.outcomes.append(outcome)
-            if on_document is not None:
-                on_document(outcome)
-        db.finish_run(engine, summary.run_id, {s: summary.count(s) for s in ("reprocessed", "failed")} | {
-            "failures": [{"uri": o.uri, "error": o.error} for o in summary.outcomes if o.status == "failed"]})
+        with db.interrupted_unless_finished(engine, summary.run_id, summary.counts):
+            for doc_id, uri in outdated(engine, summary.version, everything):
+                try:
+                    replace(engine, doc_id)
+                    outcome = Outcome(uri, "reprocessed")
+                except db.DatabaseError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - this document keeps its old extraction
+                    outcome = Outcome(uri, "failed", failure_message(exc))
+                summary.outcomes.append(outcome)
+                if on_document is not None:
+                    on_document(outcome)
+        db.finish_run(engine, summary.run_id, summary.counts())
     finally:
         engine.dispose()
     return summary

@@ -21,6 +21,7 @@ artifact (key ``claimtrail-run``).
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from sqlalchemy import Engine
 
 from claimtrail import db
 from claimtrail.config import Config, Source, load_config
+from claimtrail.files import local_path
 from claimtrail.fetch import Fetcher, FetchError, FetchResult, FetchSettings
 from claimtrail.sources import Item, SourceContext, discover, source_address
 
@@ -54,8 +56,9 @@ STATUSES = ("new", "updated", "unchanged", "failed")
 ARTIFACT_KEY = "claimtrail-run"
 MAX_RECORDED_FAILURES = 200  # in the run record; every failure is in documents anyway
 DEFAULT_CONCURRENCY = 4
-# spaCy pipelines are not documented as thread-safe, and extraction is CPU-bound anyway.
-_EXTRACT_LOCK = threading.Lock()
+# Extraction is CPU-bound and each extraction worker holds a model (~400 MB): one at a time
+# per core, whatever the number of documents in flight.
+_EXTRACT_SLOTS = threading.BoundedSemaphore(max(1, min(2, os.cpu_count() or 1)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +199,8 @@ def _process_url(item: Item, ctx: _Context) -> Outcome:
             status = "unchanged"
         else:
             converted = convert_document(raw, ctx.options.timeout, ctx.options.max_memory_mb)
-            with _EXTRACT_LOCK:
-                extraction = extract_document(converted)
+            with _EXTRACT_SLOTS:
+                extraction = extract_document(converted, ctx.options.max_memory_mb)
             status = store(engine, raw, converted, extraction, ctx.run_id)
             if status == "new" and state is not None and state.sha256 not in (None, sha):
                 status = "updated"
@@ -213,7 +216,7 @@ def _process_url(item: Item, ctx: _Context) -> Outcome:
 
 def _process_file(item: Item, ctx: _Context) -> Outcome:
     """A local file: the ingest command's own pipeline, plus "updated" for a changed file."""
-    with _EXTRACT_LOCK:  # ingest_one extracts inside; one document at a time through spaCy
+    with _EXTRACT_SLOTS:  # ingest_one extracts inside
         outcome = ingest_one(item.uri, ctx.engine, ctx.run_id, timeout=ctx.options.timeout,
                              max_bytes=ctx.options.max_file_bytes, max_memory_mb=ctx.options.max_memory_mb)
     if outcome.status not in ("new", "unchanged"):
@@ -222,7 +225,7 @@ def _process_file(item: Item, ctx: _Context) -> Outcome:
     if outcome.status == "unchanged" and state is not None:
         return outcome
     try:
-        with open(item.uri, "rb") as f:
+        with open(local_path(item.uri), "rb") as f:
             sha = hashlib.file_digest(f, "sha256").hexdigest()
     except OSError:
         return outcome  # gone since: nothing to remember
@@ -263,22 +266,29 @@ def run_flow(config: Config | str | None = None, db_url: str | None = None, opti
         summary = RunSummary(db.start_run(engine, kind), datetime.now(UTC),
                              [SourceSummary(s.name, s.kind) for s in config.sources],
                              flow_run_id=str(flow_run.id) if flow_run.id else None)
-        with Fetcher(options.fetch) as fetcher:
+        with db.interrupted_unless_finished(engine, summary.run_id, summary.record), Fetcher(options.fetch) as fetcher:
             ctx = _Context(engine, fetcher, summary.run_id, options)
-            jobs: dict[str, SourceSummary] = {}  # each address once, for the first source listing it
-            items: list[Item] = []
+            # Each source's items start as soon as that source is read, so a slow source
+            # holds only itself. Each address once, for the first source read that lists it.
+            jobs: dict[str, SourceSummary] = {}
             discovered = list(discover_source.map(list(config.sources), unmapped(ctx))) if config.sources else []
-            for source_summary, future in zip(summary.sources, discovered):
+            source_of = {future.task_run_id: s for future, s in zip(discovered, summary.sources)}
+            mapped: list = []
+            item_of: dict[str, str] = {}  # task run id -> address
+            for future in as_completed(discovered):
+                source_summary = source_of[future.task_run_id]
                 found, source_summary.error = future.result()
+                items: list[Item] = []
                 for item in found:
                     if item.uri not in jobs:
                         jobs[item.uri] = source_summary
                         items.append(item)
-            mapped = list(process_item.map(items, unmapped(ctx))) if items else []
-            item_of = {future.task_run_id: item for future, item in zip(mapped, items)}
+                for item_future, item in zip(process_item.map(items, unmapped(ctx)) if items else [], items):
+                    mapped.append(item_future)
+                    item_of[item_future.task_run_id] = item.uri
             for future in as_completed(mapped):
                 outcome = future.result()
-                jobs[item_of[future.task_run_id].uri].outcomes.append(outcome)
+                jobs[item_of[future.task_run_id]].outcomes.append(outcome)
                 if on_document is not None:
                     on_document(outcome)
         summary.finished_at = datetime.now(UTC)

@@ -121,3 +121,7 @@ class Extraction:
 
 class ConversionError(Exception):
     """A document that cannot become text; the message is shown to users as is."""
+
+
+class ExtractionError(ConversionError):
+    """Text that cannot be extracted within the limits (time, memory, mentions); shown as is."""
