@@ -530,8 +530,10 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
     per_page: list[list[_Para]] = []
     for page in pages:
         kept: list[_Line] = []
-        for ln in page.lines:
-            kind = _furniture_kind(ln, page.height, repeated, body)
+        kinds = [_furniture_kind(ln, page.height, repeated, body) for ln in page.lines]
+        if all(kinds):  # a line on every page is furniture only where the page has other text
+            kinds = [None if kind == "running" else kind for kind in kinds]
+        for ln, kind in zip(page.lines, kinds):
             if kind:
                 furniture.append(Furniture(page.number, ln.text, kind))
             else:

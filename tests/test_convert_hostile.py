@@ -10,8 +10,10 @@
 import random
 
 import pytest
+from fpdf import FPDF
 
 from claimtrail.extractors.convert import convert
+from claimtrail.extractors.pdfdoc import convert_pdf_parts
 from claimtrail.extractors.sniff import decode_text
 from claimtrail.schema.records import ConversionError, ConvertedDocument, RawDocument
 
@@ -46,31 +48,31 @@ def failure(content: bytes, uri: str = "notes.txt") -> str:
 # ---------------------------------------------------------------------------- encodings
 
 
-@pytest.mark.parametrize(
-    ("sentence", "encoding"),
-    [
-        (ENGLISH, "cp1252"),
-        (ENGLISH.replace("\u2019", "'").translate({0x201C: '"', 0x201D: '"', 0x2014: "-"}), "latin-1"),
-        (ENGLISH, "utf-16"),  # with its BOM
-        (ENGLISH, "utf-16-le"),  # without: NULs in every other byte, still text
-        (ENGLISH, "utf-16-be"),
-        (JAPANESE, "shift_jis"),
-        (JAPANESE, "euc_jp"),
-        (JAPANESE, "utf-16-le"),
-        (RUSSIAN, "cp1251"),
-        (RUSSIAN, "koi8_r"),
-        (CHINESE, "gb18030"),
-        (CHINESE, "utf-16-be"),
-    ],
-)
+ENCODED = {  # test id -> (sentence, encoding)
+    "english-cp1252": (ENGLISH, "cp1252"),
+    "english-latin1": (ENGLISH.translate({0x2019: "'", 0x201C: '"', 0x201D: '"', 0x2014: "-"}), "latin-1"),
+    "english-utf16-bom": (ENGLISH, "utf-16"),
+    "english-utf16le": (ENGLISH, "utf-16-le"),  # no BOM: NULs in every other byte, still text
+    "english-utf16be": (ENGLISH, "utf-16-be"),
+    "japanese-shift_jis": (JAPANESE, "shift_jis"),
+    "japanese-euc_jp": (JAPANESE, "euc_jp"),
+    "japanese-utf16le": (JAPANESE, "utf-16-le"),
+    "russian-cp1251": (RUSSIAN, "cp1251"),
+    "russian-koi8_r": (RUSSIAN, "koi8_r"),
+    "chinese-gb18030": (CHINESE, "gb18030"),
+    "chinese-utf16be": (CHINESE, "utf-16-be"),
+}
+
+
+@pytest.mark.parametrize(("sentence", "encoding"), ENCODED.values(), ids=ENCODED.keys())
 def test_text_in_a_legacy_or_wide_encoding_is_read_in_that_encoding(sentence, encoding):
     doc = convert_doc(f"Field report\n\n{sentence}".encode(encoding), "report.txt")
     assert doc.text == f"Field report\n\n{sentence}"
 
 
-@pytest.mark.parametrize(("sentence", "encoding"), [(JAPANESE, "shift_jis"), (RUSSIAN, "koi8_r"),
-                                                    (CHINESE, "gb18030")])
-def test_html_without_a_declared_charset_is_detected_the_same_way(sentence, encoding):
+@pytest.mark.parametrize("case", ["japanese-shift_jis", "russian-koi8_r", "chinese-gb18030"])
+def test_html_without_a_declared_charset_is_detected_the_same_way(case):
+    sentence, encoding = ENCODED[case]
     page = f"<html><body><h1>Field report</h1><p>{sentence}</p></body></html>"
     doc = convert_doc(page.encode(encoding), "report.html")
     assert doc.media_type == "text/html" and sentence in doc.text
@@ -126,3 +128,49 @@ def test_unclosed_inline_tags_and_stray_end_tags_do_not_lose_text():
     stray = "<html><body>" + "<div></span>" * 6_000 + PARAGRAPH + "</body></html>"
     for page in (unclosed, stray):
         assert convert_doc(page.encode(), "deep.html").text == SENTENCE
+
+
+# ------------------------------------------------------------------- PDF running lines
+
+
+def pdf_pages(pages: list[list[str]], *, page_numbers: bool = False) -> bytes:
+    """A PDF of ``pages``' lines: the first line of a page at its top, where a running
+    header would be, the others in the body (from 40 mm down); a "Page N" footer if asked."""
+    pdf = FPDF(format="A4")
+    for number, lines in enumerate(pages, start=1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=11)
+        for n, line in enumerate(lines):
+            pdf.text(20, 12 if n == 0 else 40 + 6 * n, line)
+        if page_numbers:
+            pdf.set_font("Helvetica", size=9)
+            pdf.text(100, 287, f"Page {number}")
+    return bytes(pdf.output())
+
+
+DAYS = [f"Situation report: day {n}, no new displacement recorded" for n in range(1, 6)]
+
+
+@pytest.mark.parametrize("page_numbers", [False, True])
+def test_a_similar_line_that_is_all_each_page_says_is_text_not_a_running_header(page_numbers):
+    parts = convert_pdf_parts(RawDocument(uri="sitreps.pdf", content=pdf_pages(
+        [[day] for day in DAYS], page_numbers=page_numbers)))
+    assert parts.document.text == "\n\n".join(DAYS)
+    assert [b.page for b in parts.document.blocks] == [1, 2, 3, 4, 5]
+    assert [f.kind for f in parts.furniture] == ["page number"] * 5 * page_numbers
+
+
+def test_a_running_header_still_goes_where_the_pages_have_other_text():
+    header = "Field Office Bulletin"
+    pages = [[header, f"Convoy {n} reached the northern camps with food for 400 families."]
+             for n in range(1, 4)] + [[header]]  # the last page: nothing but the header
+    parts = convert_pdf_parts(RawDocument(uri="bulletin.pdf", content=pdf_pages(pages, page_numbers=True)))
+    texts = [(b.page, parts.document.text[b.start_char : b.end_char]) for b in parts.document.blocks]
+    assert texts == [
+        (1, "Convoy 1 reached the northern camps with food for 400 families."),
+        (2, "Convoy 2 reached the northern camps with food for 400 families."),
+        (3, "Convoy 3 reached the northern camps with food for 400 families."),
+        (4, header),  # the only text of its page stays
+    ]
+    assert [(f.page, f.kind, f.text) for f in parts.furniture if f.kind == "running"] == [
+        (1, "running", header), (2, "running", header), (3, "running", header)]
