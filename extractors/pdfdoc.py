@@ -14,8 +14,8 @@ the next column.
 
 Page furniture is taken out of the text and kept aside (:class:`Furniture`, returned by
 :func:`convert_pdf_parts`): margin lines that repeat on most pages (running headers and
-footers, and the last page's longer variant of a small-type one), margin lines that are
-only a page number, and small-type margin lines that are a printed URL or a document code
+footers, and the last page's longer variant of a small-type one; not on a page that has
+no other text, where such a line is the text), margin lines that are only a page number, and small-type margin lines that are a printed URL or a document code
 ("IF12672"). Footnotes — the run of smaller-type lines at the foot of a page that starts
 at a note mark ("12 See ...") or under a short rule — become ``footnote`` blocks, one per
 note, without their mark.
