@@ -1,6 +1,6 @@
 """HTML -> canonical text: the article, not the page around it.
 
-The page is decoded (BOM, declared charset, else UTF-8, else cp1252, as browsers do) and
+The page is decoded (BOM, declared charset, else UTF-8, else the detected encoding) and
 parsed with lxml. Metadata is read from the whole page first (meta tags, JSON-LD, <time>,
 byline and date boxes), because the elements that carry it are left out of the text.
 Then the article is found:
@@ -39,10 +39,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from html import unescape as html_unescape
+from html.parser import HTMLParser
 from importlib import resources
 from urllib.parse import urljoin
 
@@ -56,6 +58,7 @@ from claimtrail.extractors.convert import (
     parse_date,
     split_authors,
 )
+from claimtrail.extractors.sniff import decode_text
 from claimtrail.schema.records import BlockKind, ConvertedDocument, RawDocument
 from lxml import etree
 
@@ -80,6 +83,8 @@ _INVISIBLE = {"script", "style", "noscript", "template", "svg", "iframe", "objec
               "link", "meta", "title", "map", "audio", "video", "math"}
 _LAYOUT_IN_CELL = {"p", "table", "ul", "ol", "article", *_HEADINGS}
 _FOOTNOTE = re.compile(r"^\W*\d{1,3}\W*$")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}  # elements without content or end tag
 _LATIN1_ALIASES = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1"}
 
 
@@ -87,14 +92,17 @@ _LATIN1_ALIASES = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8
 
 
 def _decode(content: bytes) -> str:
-    """Respect a BOM, then the declared charset, then UTF-8, then cp1252.
+    """Respect a BOM, then the declared charset; an undeclared one is detected as for
+    plain text (:func:`~claimtrail.extractors.sniff.decode_text`: UTF-8, else detection).
 
     Declared Latin-1/ASCII is read as cp1252, as browsers do (WHATWG).
     """
     declared = EncodingDetector.find_declared_encoding(content, is_html=True)
-    encodings = [declared] if declared else []
-    encodings = ["windows-1252" if e.lower() in _LATIN1_ALIASES else e for e in encodings]
-    dammit = UnicodeDammit(content, user_encodings=[*encodings, "utf-8", "windows-1252"],
+    if not declared:
+        return decode_text(content) or content.decode("cp1252", errors="replace")
+    if declared.lower() in _LATIN1_ALIASES:
+        declared = "windows-1252"
+    dammit = UnicodeDammit(content, user_encodings=[declared, "utf-8", "windows-1252"],
                            is_html=True)
     if dammit.unicode_markup is None:
         return content.decode("cp1252", errors="replace")
@@ -110,9 +118,79 @@ def _parse(text: str) -> Element | None:
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
                               huge_tree=True)
     try:
-        return etree.fromstring(text, parser) if text.strip() else None
+        page = etree.fromstring(text, parser) if text.strip() else None
+        if any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log):
+            page = etree.fromstring(_Shallow.markup(text), parser)  # too deep even for huge_tree
+        return page
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
+
+
+class _Shallow(HTMLParser):
+    """Markup without the tags nested deeper than ``_MAX_DEPTH``, their text kept: libxml2
+    stops reading a page nested 2,048 elements deep, even with ``huge_tree``.
+
+    Elements open and close much as in libxml2: an end tag closes the elements opened after
+    its own, and is ignored when no element of its name is open. Implied ends (an unclosed
+    <p> before the next) are not modelled, so such a page counts deeper than libxml2 sees it:
+    its structure goes sooner, its text never. What a browser never shows (scripts, styles,
+    form controls) goes with its tags.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.opened: Counter[str] = Counter()
+        self.invisible = 0  # open elements of _INVISIBLE whose tags are left out
+
+    @classmethod
+    def markup(cls, text: str) -> str:
+        shallow = cls()
+        shallow.feed(text)
+        shallow.close()
+        return "".join(shallow.out)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if len(self.open) < _MAX_DEPTH:
+            self.out.append(self.get_starttag_text() or "")
+        else:
+            self.leave_out(tag, 1)
+        if tag not in _VOID:
+            self.open.append(tag)
+            self.opened[tag] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.opened[tag]:
+            name = self.open.pop()
+            self.opened[name] -= 1
+            if len(self.open) < _MAX_DEPTH:
+                self.out.append(f"</{name}>")
+            else:
+                self.leave_out(name, -1)
+            if name == tag:
+                break
+
+    def leave_out(self, tag: str, step: int) -> None:
+        """A tag left out: a block's leaves a space (words of two paragraphs stay apart),
+        an invisible element's start hides the text up to its end."""
+        if tag in _BLOCK_TAGS or tag == "br":
+            self.out.append(" ")
+        if tag in _INVISIBLE and tag != "head":
+            self.invisible += step
+
+    def handle_data(self, data: str) -> None:
+        if not self.invisible:
+            self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data(f"&#{name};")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
 
 
 def _fragment(markup: str) -> Element | None:

@@ -14,8 +14,8 @@ the next column.
 
 Page furniture is taken out of the text and kept aside (:class:`Furniture`, returned by
 :func:`convert_pdf_parts`): margin lines that repeat on most pages (running headers and
-footers, and the last page's longer variant of a small-type one), margin lines that are
-only a page number, and small-type margin lines that are a printed URL or a document code
+footers, and the last page's longer variant of a small-type one; not on a page that has
+no other text, where such a line is the text), margin lines that are only a page number, and small-type margin lines that are a printed URL or a document code
 ("IF12672"). Footnotes — the run of smaller-type lines at the foot of a page that starts
 at a note mark ("12 See ...") or under a short rule — become ``footnote`` blocks, one per
 note, without their mark.
@@ -530,8 +530,10 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
     per_page: list[list[_Para]] = []
     for page in pages:
         kept: list[_Line] = []
-        for ln in page.lines:
-            kind = _furniture_kind(ln, page.height, repeated, body)
+        kinds = [_furniture_kind(ln, page.height, repeated, body) for ln in page.lines]
+        if all(kinds):  # a line on every page is furniture only where the page has other text
+            kinds = [None if kind == "running" else kind for kind in kinds]
+        for ln, kind in zip(page.lines, kinds):
             if kind:
                 furniture.append(Furniture(page.number, ln.text, kind))
             else:
