@@ -352,10 +352,16 @@ def parse_fiscal_start(text: str) -> tuple[int, int]:
     return month, day
 
 
-def cue_before(text: str, start: int) -> bool:
-    """A number that follows an identifier word ("Section 1001", "H.R. 2670", "§ 2301")."""
-    words = text[max(0, start - 30) : start].split()
-    return bool(words) and words[-1].lstrip("([{\"'“‘").lower() in count_rules()["before"]
+def not_a_year(text: str, start: int, end: int) -> bool:
+    """A number after an identifier word ("Section 1001", "H.R. 2670", "§ 2301") or before
+    a time zone or "hours" ("2000 GMT"): the cue words not_counts.csv gives the counts too."""
+    before = text[max(0, start - 30) : start].split()
+    after = text[end : end + 30].split()
+    cues = count_rules()
+    follows = after[0].lower() if after else ""
+    return bool(before) and before[-1].lstrip("([{\"'“‘").lower() in cues["before"] or (
+        follows in cues["after"] or follows.rstrip(".,;:)") in cues["after"]
+    )
 
 
 @dataclass(slots=True)
@@ -379,7 +385,7 @@ def candidates(text: str, is_year: Callable[[int, int], bool], fiscal_start: tup
     matches: list[tuple[int, int, Found]] = []
     for priority, rule in enumerate(load_rules().rules):
         for m in rule.pattern.finditer(text):
-            if rule.kind == "year" and (cue_before(text, m.start()) or not is_year(m.start(), m.end())):
+            if rule.kind == "year" and (not_a_year(text, m.start(), m.end()) or not is_year(m.start(), m.end())):
                 continue
             found = Found(m.start(), m.end(), rule.kind, m)
             try:
@@ -387,7 +393,7 @@ def candidates(text: str, is_year: Callable[[int, int], bool], fiscal_start: tup
             except (ValueError, KeyError):
                 continue
             if found.spans or rule.kind in CONTEXT_KINDS:
-                    matches.append((m.start() - m.end(), priority, found))
+                matches.append((m.start() - m.end(), priority, found))
     matches.sort(key=lambda c: (c[0], c[1], c[2].start))
     return [found for *_, found in matches]
 

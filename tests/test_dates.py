@@ -160,6 +160,7 @@ def test_elsewhere_relative_dates_are_read_against_publication() -> None:
     "Case No. 1999 was closed; 1,990 cases remain.",
     "Write to PO Box 2001, Canberra ACT 2600.",
     "Version: 14 of the guidance.",
+    "The curfew starts at 2000 GMT and ends at 0600 hours.",
 ])
 def test_identifiers_are_not_years(text: str) -> None:
     assert found(text) == []
