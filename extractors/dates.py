@@ -44,13 +44,14 @@ PARTS = {
     "early": (1, 4), "the beginning of": (1, 3), "the start of": (1, 3),
     "mid": (5, 8), "the middle of": (5, 8), "late": (9, 12), "the end of": (10, 12),
 }
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 # Forms whose written year anchors the partial dates after them ("In 2019 ... On March 3").
-YEAR_ANCHORS = {"iso_day", "day", "day_range", "month", "month_range", "season", "part", "half", "quarter", "year"}
+YEAR_ANCHORS = {"iso_day", "day", "numeric_day", "day_range", "month", "month_range", "season", "part", "half", "quarter", "year"}
 # Forms that may need context: left unresolved until every full date is known.
-CONTEXT_KINDS = {"day_range", "month_day", "month_alone", "relative", "ago", "past_n"}
+CONTEXT_KINDS = {"day_range", "month_day", "month_alone", "relative", "ago", "past_n", "weekday"}
 # Forms that date a quotation or a paragraph they open.
-DAY_KINDS = {"iso_day", "day"}
+DAY_KINDS = {"iso_day", "day", "numeric_day"}
 US_FISCAL_YEAR_START = (10, 1)
 
 
@@ -190,6 +191,12 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
     if kind == "day":
         d = date(int(g["y"]), month_number(g["month"]), day_number(g["day"]))
         return [(*whole, d, d)]
+    if kind == "numeric_day":
+        # "04/21/2026" is month first, as U.S. documents write it, unless the first cannot be one.
+        first, second = int(g["a"]), int(g["b"])
+        month, day = (second, first) if first > 12 else (first, second)
+        d = date(int(g["y"]), month, day)
+        return [(*whole, d, d)]
     if kind == "day_range":
         return day_range(m, anchor)
     if kind == "fiscal":
@@ -236,6 +243,11 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
     if kind == "decade":
         y = int(g["y"])
         return [(*whole, date(y, 1, 1), date(y + 9, 12, 31))]
+    if kind == "century":
+        # "the 19th century" as readers use it: 1800-1899, like "the 1990s". Without its
+        # article the ordinal is an adjective ("21st century warfare"), not a time.
+        first = (int(g["c"]) - 1) * 100
+        return [(*whole, date(first, 1, 1), date(first + 99, 12, 31))]
     if kind == "year_span":
         y1 = int(g["y"])
         y2 = full_year(g["y2"], y1)
@@ -262,6 +274,11 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
         return [(*whole, *relative(g["rel"].lower(), anchor.reference))]
     if kind in ("ago", "past_n"):
         return [(*whole, *ago(kind, g["n"], g["unit"], anchor.reference))]
+    if kind == "weekday":
+        # "on Monday" in a report is the latest Monday on or before the day it speaks from.
+        back = (anchor.reference.weekday() - WEEKDAYS[g["weekday"].lower()]) % 7
+        d = anchor.reference - timedelta(days=back)
+        return [(*whole, d, d)]
     raise ValueError(f"unknown date rule kind {kind!r}")
 
 

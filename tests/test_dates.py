@@ -64,6 +64,30 @@ def test_the_report_year_comes_from_the_title() -> None:
     assert report_year(None) is None
 
 
+# Other written forms -----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Filed 04/21/2026 in court.", ("04/21/2026", "2026-04-21/2026-04-21")),  # U.S. order first
+    ("Filed 21/04/2026 in court.", ("21/04/2026", "2026-04-21/2026-04-21")),  # where it cannot be
+    ("Forts built in the 19th century stand.", ("the 19th century", "1800-01-01/1899-12-31")),
+])
+def test_numeric_days_and_centuries(text: str, expected: tuple[str, str]) -> None:
+    assert found(text) == [expected]
+
+
+def test_a_century_without_its_article_is_an_adjective_not_a_date() -> None:
+    assert found("They gained experience in 21st century warfare.") == []
+
+
+def test_a_weekday_is_the_latest_such_day_of_its_dateline() -> None:
+    text = "ROME, Wednesday, June 7, 2023 — Talks that began on Monday ended."
+    assert found(text)[-1] == ("Monday", "2023-06-05/2023-06-05")
+
+
+def test_a_weekday_written_with_its_date_is_one_date() -> None:
+    assert found("Police said on Monday, June 5, 2023 that two fled.") == [("June 5, 2023", "2023-06-05/2023-06-05")]
+
+
 # Ranges are one interval ----------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "expected"), [
