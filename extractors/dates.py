@@ -79,6 +79,7 @@ class DateRules:
     rules: tuple[DateRule, ...]
     year: re.Pattern[str]  # a bare four-digit year, as the rules spell it
     paragraph_date_prefix: re.Pattern[str]
+    year_anchor_words: frozenset[str]  # "in 2019" sets the narrative's year; "the 1994 bombings" not
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ def load_rules(path: Path = DATA / "dates.jsonl") -> DateRules:
     rules: list[DateRule] = []
     vocab: dict[str, str] = {}
     prefix = "^$"
+    anchor_words: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
@@ -104,6 +106,8 @@ def load_rules(path: Path = DATA / "dates.jsonl") -> DateRules:
             vocab = entry["vocabulary"]
         elif "paragraph_date_prefix" in entry:
             prefix = entry["paragraph_date_prefix"]
+        elif "year_anchor_words" in entry:
+            anchor_words = entry["year_anchor_words"]
         elif "regex" in entry:
             source = entry["regex"]
             for name, value in vocab.items():
@@ -111,7 +115,7 @@ def load_rules(path: Path = DATA / "dates.jsonl") -> DateRules:
             flags = re.IGNORECASE if "i" in entry.get("flags", "") else 0
             rules.append(DateRule(entry["kind"], re.compile(source, flags)))
     year = re.compile(rf"(?<![\w$#.,§-]){vocab['YEAR']}(?![\w-])")
-    return DateRules(tuple(rules), year, re.compile(prefix))
+    return DateRules(tuple(rules), year, re.compile(prefix), frozenset(anchor_words))
 
 
 def month_end(year: int, month: int) -> date:
@@ -392,9 +396,16 @@ class Found:
     spans: list[DateSpan] = field(default_factory=list)
 
     def explicit_year(self) -> int | None:
+        """The year this date writes out, if it sets the year of the partial dates after it."""
         written = [self.match.group(n) for n in ("y", "y2") if self.match.groupdict().get(n)]
         years = [int(y) for y in written if len(y) == 4]
-        return years[-1] if self.kind in YEAR_ANCHORS and years and self.spans else None
+        if self.kind not in YEAR_ANCHORS or not years or not self.spans:
+            return None
+        if self.kind == "year":
+            before = self.match.string[max(0, self.start - 20) : self.start].split()
+            if not before or before[-1].lower().rstrip("-") not in load_rules().year_anchor_words:
+                return None
+        return years[-1]
 
 
 def candidates(text: str, is_year: Callable[[int, int], bool], fiscal_start: tuple[int, int]) -> list[Found]:

@@ -29,6 +29,11 @@ def test_an_explicit_year_earlier_in_the_paragraph_wins() -> None:
     assert ("March 3", "2021-03-03/2021-03-03") in found("In 2021 the talks resumed; on March 3 they collapsed.")
 
 
+def test_a_year_naming_an_event_does_not_anchor_the_narrative() -> None:
+    text = "Designations rose in 2019, long after the 1994 bombing. In October, two more followed."
+    assert ("October", "2019-10-01/2019-10-31") in found(text)
+
+
 def test_a_year_in_an_aside_does_not_anchor_the_narrative() -> None:
     text = "On February 27, 2024, the order (signed on September 5, 2023) took effect. On March 9 suits followed."
     assert ("March 9", "2024-03-09/2024-03-09") in found(text)
