@@ -49,7 +49,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 # Forms whose written year anchors the partial dates after them ("In 2019 ... On March 3").
 YEAR_ANCHORS = {"iso_day", "day", "numeric_day", "day_range", "month", "month_range", "season", "part", "half", "quarter", "year"}
 # Forms that may need context: left unresolved until every full date is known.
-CONTEXT_KINDS = {"day_range", "month_day", "month_alone", "relative", "ago", "past_n", "weekday"}
+CONTEXT_KINDS = {"day_range", "month_day", "month_alone", "quarter_alone", "relative", "ago", "past_n", "weekday"}
 # Forms that date a quotation or a paragraph they open.
 DAY_KINDS = {"iso_day", "day", "numeric_day"}
 US_FISCAL_YEAR_START = (10, 1)
@@ -268,6 +268,11 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
             return []
         d = date(year, month, day_number(g["day"]))
         return [(*whole, d, d)]
+    if kind == "quarter_alone":
+        # "the second quarter": of the year the context gives.
+        q = ORDINALS[g["ord"].lower()]
+        year = year_of(3 * q - 2, anchor)
+        return [] if year is None else [(*whole, *months(year, 3 * q - 2, 3 * q))]
     if kind == "month_alone":
         month = month_number(g["month"])
         year = year_of(month, anchor)
@@ -345,6 +350,7 @@ def shift(day: date, n: int, unit: str) -> date:
 def relative(phrase: str, published: date) -> tuple[date, date]:
     y, mo = published.year, published.month
     table = {
+        "yesterday": (published - timedelta(days=1),) * 2,
         "last year": months(y - 1, 1, 12),
         "past year": (date(y - 1, mo, 1), published),
         "this year": months(y, 1, 12),

@@ -171,6 +171,15 @@ def test_a_quotation_is_read_against_the_day_it_was_spoken() -> None:
     assert found(text)[0] == ("this week", "2023-06-05/2023-06-05")
 
 
+def test_yesterday_is_the_day_before_the_dateline() -> None:
+    assert found("AMMAN, March 14, 2025 — Yesterday's raids hit two depots.")[-1] == ("Yesterday", "2025-03-13/2025-03-13")
+
+
+def test_a_quarter_without_its_year_takes_the_year_of_its_paragraph() -> None:
+    assert found("In 2023, attacks rose in the second quarter.")[-1] == ("the second quarter", "2023-04-01/2023-06-30")
+    assert found("A quarter of the people fled; the first quarter of the century was calm.") == []
+
+
 def test_elsewhere_relative_dates_are_read_against_publication() -> None:
     text = "Arrests rose last year, the ministry reported on June 5, 2023."
     assert found(text)[0] == ("last year", "2023-01-01/2023-12-31")
