@@ -2,11 +2,12 @@
 
 Finding spans is the rules' job (``data/dates.jsonl``: one regular expression per form,
 tried in order); this module only turns a match into an interval. Partial dates ("August
-28", "in March", "October 7-8") take their year from context: the nearest explicit year
-before them in the document, else the report year (a year in the title), else the
-publication date. Relative dates ("last year", "two years ago") are read against the date
-of their quotation or dated paragraph ("WASHINGTON, June 5, 2023 —"), else the publication
-date. A date with no anchor at all is dropped, because a guessed year is worse than none.
+28", "in March", "October 7-8") take their year from context (``context_year``): a year
+written earlier in their paragraph, else the report year (a year in the title), else the
+publication date, else the nearest year written anywhere before them. Relative dates
+("last year", "two years ago", "on Monday") are read against the date of their quotation
+or dated paragraph ("WASHINGTON, June 5, 2023 —"), else the publication date. A date with
+no anchor at all is dropped, because a guessed year is worse than none.
 
 Fiscal years ("FY2026", "fiscal year 2027", "FY2026–FY2030") are named for the calendar
 year they end in; where they start is the component's ``fiscal_year_start`` option
