@@ -209,7 +209,7 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
         last = fiscal_year(g["y2"], anchor.fiscal_start) if g["y2"] else first
         if not first[0] <= last[0] <= first[0].replace(year=first[0].year + 30):
             return []
-        if coordinated(m, "y", "y2") and last[0].year > first[0].year + 1:
+        if coordinated(m, "y", "y2"):  # "FY2025 and FY2026" names two years, as "2022 and 2023" does
             return pair(m, "y", "y2", first, last)
         return [(*whole, first[0], last[1])]
     if kind == "month":

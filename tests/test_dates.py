@@ -127,13 +127,18 @@ def test_two_dates_joined_by_and_stay_two_dates() -> None:
     ("FY26", "2025-10-01/2026-09-30"),
     ("fiscal year 2027", "2026-10-01/2027-09-30"),
     ("Fiscal Year (FY) 2027", "2026-10-01/2027-09-30"),
-    ("fiscal years 2025 and 2026", "2024-10-01/2026-09-30"),
     ("FY2025-FY2027", "2024-10-01/2027-09-30"),
     ("FY2026–FY2030", "2025-10-01/2030-09-30"),
     ("FY2025-27", "2024-10-01/2027-09-30"),
 ])
 def test_fiscal_years_are_us_federal_by_default(text: str, expected: str) -> None:
     assert found(f"The request for {text} grew.") == [(text, expected)]
+
+
+def test_fiscal_years_joined_by_and_are_two_years() -> None:
+    assert found("Funds for fiscal years 2025 and 2026 grew.") == [
+        ("fiscal years 2025", "2024-10-01/2025-09-30"), ("2026", "2025-10-01/2026-09-30"),
+    ]
 
 
 @pytest.mark.parametrize(("start", "expected"), [
