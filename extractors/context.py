@@ -20,6 +20,7 @@ from claimtrail.schema import Block, Claim, ConvertedDocument
 @dataclass(slots=True)
 class DocContext:
     published: date | None = None
+    title: str | None = None  # a year in it anchors partial dates ("Country Reports on Terrorism 2019")
     authors: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
@@ -28,7 +29,7 @@ class DocContext:
     @classmethod
     def of(cls, converted: ConvertedDocument) -> DocContext:
         published = date.fromisoformat(converted.published) if converted.published else None
-        return cls(published=published, authors=list(converted.authors), blocks=list(converted.blocks))
+        return cls(published=published, title=converted.title, authors=list(converted.authors), blocks=list(converted.blocks))
 
     def __post_init__(self) -> None:
         self.blocks.sort(key=lambda b: b.start_char)

@@ -1,9 +1,19 @@
 """Find dates in text and normalise them to inclusive ISO intervals.
 
 Finding spans is the rules' job (``data/dates.jsonl``: one regular expression per form,
-tried in order); this module only turns a match into an interval. Partial and relative
-dates ("August 28", "in March", "last year") are anchored to the document's publication
-date and dropped when there is none, because a guessed year is worse than no date.
+tried in order); this module only turns a match into an interval. Partial dates ("August
+28", "in March", "October 7-8") take their year from context (``context_year``): a year
+written earlier in their paragraph, else the report year (a year in the title), else the
+publication date, else the nearest year written anywhere before them. Relative dates
+("last year", "two years ago", "on Monday") are read against the date of their quotation
+or dated paragraph ("WASHINGTON, June 5, 2023 —"), else the publication date. A date with
+no anchor at all is dropped, because a guessed year is worse than none.
+
+Fiscal years ("FY2026", "fiscal year 2027", "FY2026–FY2030") are named for the calendar
+year they end in; where they start is the component's ``fiscal_year_start`` option
+("MM-DD"): "10-01" for the U.S. federal government (the default: FY2026 is 1 October 2025
+to 30 September 2026), "04-01" for the United Kingdom, "07-01" for Australia, "01-01"
+where the fiscal year is the calendar year.
 """
 
 from __future__ import annotations
@@ -11,13 +21,15 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from dataclasses import dataclass
-from datetime import date
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from text_to_num import text2num
 
 from claimtrail.extractors.context import context
@@ -33,7 +45,15 @@ PARTS = {
     "early": (1, 4), "the beginning of": (1, 3), "the start of": (1, 3),
     "mid": (5, 8), "the middle of": (5, 8), "late": (9, 12), "the end of": (10, 12),
 }
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+# Forms whose written year anchors the partial dates after them ("In 2019 ... On March 3").
+YEAR_ANCHORS = {"iso_day", "day", "numeric_day", "day_range", "month", "month_range", "season", "part", "half", "quarter", "year"}
+# Forms that may need context: left unresolved until every full date is known.
+CONTEXT_KINDS = {"day_range", "month_day", "month_alone", "quarter_alone", "relative", "ago", "past_n", "weekday"}
+# Forms that date a quotation or a paragraph they open.
+DAY_KINDS = {"iso_day", "day", "numeric_day"}
+US_FISCAL_YEAR_START = (10, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +75,48 @@ class DateRule:
     pattern: re.Pattern[str]
 
 
+@dataclass(frozen=True, slots=True)
+class DateRules:
+    rules: tuple[DateRule, ...]
+    year: re.Pattern[str]  # a bare four-digit year, as the rules spell it
+    paragraph_date_prefix: re.Pattern[str]
+    year_anchor_words: frozenset[str]  # "in 2019" sets the narrative's year; "the 1994 bombings" not
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """What a match is read against: nothing, for a full date; context, for a partial one."""
+
+    year: int | None = None  # the nearest explicit year before it, else the report year
+    published: date | None = None
+    reference: date | None = None  # the date of its quotation or paragraph, else published
+    fiscal_start: tuple[int, int] = US_FISCAL_YEAR_START
+
+
 @cache
-def load_rules(path: Path = DATA / "dates.jsonl") -> tuple[DateRule, ...]:
+def load_rules(path: Path = DATA / "dates.jsonl") -> DateRules:
     rules: list[DateRule] = []
     vocab: dict[str, str] = {}
+    prefix = "^$"
+    anchor_words: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         entry = json.loads(line)
         if "vocabulary" in entry:
             vocab = entry["vocabulary"]
+        elif "paragraph_date_prefix" in entry:
+            prefix = entry["paragraph_date_prefix"]
+        elif "year_anchor_words" in entry:
+            anchor_words = entry["year_anchor_words"]
         elif "regex" in entry:
             source = entry["regex"]
             for name, value in vocab.items():
                 source = source.replace("{" + name + "}", value)
             flags = re.IGNORECASE if "i" in entry.get("flags", "") else 0
             rules.append(DateRule(entry["kind"], re.compile(source, flags)))
-    return tuple(rules)
+    year = re.compile(rf"(?<![\w$#.,§-]){vocab['YEAR']}(?![\w-])")
+    return DateRules(tuple(rules), year, re.compile(prefix), frozenset(anchor_words))
 
 
 def month_end(year: int, month: int) -> date:
@@ -97,12 +142,51 @@ def month_number(text: str) -> int:
     return MONTHS[text.rstrip(".").lower()]
 
 
+def day_number(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
 def anchor_month(month: int, published: date) -> int:
     """The year of the latest such month not after publication."""
     return published.year if month <= published.month else published.year - 1
 
 
-def normalise(kind: str, m: re.Match[str], published: date | None) -> list[tuple[int, int, date, date]]:
+def year_of(month: int, anchor: Anchor) -> int | None:
+    """The year of a month written without one: from context, else from publication."""
+    if anchor.year is not None:
+        return anchor.year
+    return anchor_month(month, anchor.published) if anchor.published else None
+
+
+def fiscal_year(label: str, start: tuple[int, int]) -> tuple[date, date]:
+    """FY ``label`` ("2026", "26", "FY 2027") is the fiscal year ending in that calendar year."""
+    digits = re.sub(r"\D", "", label)
+    year = int(digits) if len(digits) == 4 else full_year(digits, 1950)
+    month, day = start
+    first = date(year, month, day) if (month, day) == (1, 1) else date(year - 1, month, day)
+    following = date(first.year + 1, month, day)
+    return first, following - timedelta(days=1)
+
+
+def coordinated(m: re.Match[str], first: str, second: str) -> bool:
+    """"May 2 and July 15" names two dates; "between May 2 and July 15" one interval."""
+    g = m.groupdict()
+    if g.get("lead") or not g.get(second):
+        return False
+    return re.search(r"\b(?:and|or)\b", m.string[m.end(first) : m.start(second)]) is not None
+
+
+def pair(m: re.Match[str], first: str, second: str, one: tuple[date, date], two: tuple[date, date]) -> list:
+    """Two intervals for a coordinated match, split where the first date's words end."""
+    return [(m.start(), m.end(first), *one), (m.start(second), m.end(), *two)]
+
+
+def last_group(m: re.Match[str], names: tuple[str, ...]) -> str:
+    """The name of the group, among ``names``, that ends last in the match."""
+    return max((n for n in names if m.group(n)), key=m.end)
+
+
+def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, int, date, date]]:
     """Intervals for one match: usually one, two for "February and April 2020"."""
     g = m.groupdict()
     whole = m.span("span") if "span" in g else m.span()
@@ -110,8 +194,24 @@ def normalise(kind: str, m: re.Match[str], published: date | None) -> list[tuple
         d = date(int(g["y"]), int(g["m"]), int(g["d"]))
         return [(*whole, d, d)]
     if kind == "day":
-        d = date(int(g["y"]), month_number(g["month"]), int(re.sub(r"\D", "", g["day"])))
+        d = date(int(g["y"]), month_number(g["month"]), day_number(g["day"]))
         return [(*whole, d, d)]
+    if kind == "numeric_day":
+        # "04/21/2026" is month first, as U.S. documents write it, unless the first cannot be one.
+        first, second = int(g["a"]), int(g["b"])
+        month, day = (second, first) if first > 12 else (first, second)
+        d = date(int(g["y"]), month, day)
+        return [(*whole, d, d)]
+    if kind == "day_range":
+        return day_range(m, anchor)
+    if kind == "fiscal":
+        first = fiscal_year(g["y"], anchor.fiscal_start)
+        last = fiscal_year(g["y2"], anchor.fiscal_start) if g["y2"] else first
+        if not first[0] <= last[0] <= first[0].replace(year=first[0].year + 30):
+            return []
+        if coordinated(m, "y", "y2"):  # "FY2025 and FY2026" names two years, as "2022 and 2023" does
+            return pair(m, "y", "y2", first, last)
+        return [(*whole, first[0], last[1])]
     if kind == "month":
         start, end = months(int(g["y"]), month_number(g["month"]), month_number(g["month"]))
         return [(*whole, start, end)]
@@ -128,13 +228,8 @@ def normalise(kind: str, m: re.Match[str], published: date | None) -> list[tuple
         m1, m2 = month_number(g["month"]), month_number(g["month2"])
         y2 = int(g["y2"])
         y1 = int(g["y"]) if g["y"] else (y2 if m1 <= m2 else y2 - 1)
-        connector = m.group(0)[m.end("month") - m.start() : m.start("month2") - m.start()]
-        if not g["lead"] and re.search(r"\b(and|or)\b", connector):
-            first = m.span("y") if g["y"] else m.span("month")
-            return [
-                (m.start("month"), first[1], *months(y1, m1, m1)),
-                (m.start("month2"), m.end(), *months(y2, m2, m2)),
-            ]
+        if coordinated(m, "month", "month2"):
+            return pair(m, last_group(m, ("month", "y")), "month2", months(y1, m1, m1), months(y2, m2, m2))
         return [(*whole, date(y1, m1, 1), month_end(y2, m2))]
     if kind == "season":
         year = int(g["y"])
@@ -153,6 +248,11 @@ def normalise(kind: str, m: re.Match[str], published: date | None) -> list[tuple
     if kind == "decade":
         y = int(g["y"])
         return [(*whole, date(y, 1, 1), date(y + 9, 12, 31))]
+    if kind == "century":
+        # "the 19th century" as readers use it: 1800-1899, like "the 1990s". Without its
+        # article the ordinal is an adjective ("21st century warfare"), not a time.
+        first = (int(g["c"]) - 1) * 100
+        return [(*whole, date(first, 1, 1), date(first + 99, 12, 31))]
     if kind == "year_span":
         y1 = int(g["y"])
         y2 = full_year(g["y2"], y1)
@@ -162,33 +262,81 @@ def normalise(kind: str, m: re.Match[str], published: date | None) -> list[tuple
     if kind == "year":
         y = int(g["y"])
         return [(*whole, date(y, 1, 1), date(y, 12, 31))]
-    if published is None:
-        return []
     if kind == "month_day":
-        month, day = month_number(g["month"]), int(re.sub(r"\D", "", g["day"]))
-        year = anchor_month(month, published)
-        try:
-            d = date(year, month, day)
-        except ValueError:
+        month = month_number(g["month"])
+        year = year_of(month, anchor)
+        if year is None:
             return []
+        d = date(year, month, day_number(g["day"]))
         return [(*whole, d, d)]
+    if kind == "quarter_alone":
+        # "the second quarter": of the year the context gives.
+        q = ORDINALS[g["ord"].lower()]
+        year = year_of(3 * q - 2, anchor)
+        return [] if year is None else [(*whole, *months(year, 3 * q - 2, 3 * q))]
     if kind == "month_alone":
         month = month_number(g["month"])
-        return [(*whole, *months(anchor_month(month, published), month, month))]
+        year = year_of(month, anchor)
+        return [] if year is None else [(*whole, *months(year, month, month))]
+    if anchor.reference is None:
+        return []
     if kind == "relative":
-        return [(*whole, *relative(g["rel"].lower(), published))]
+        return [(*whole, *relative(g["rel"].lower(), anchor.reference))]
     if kind in ("ago", "past_n"):
-        n = int(g["n"]) if g["n"].isdigit() else text2num(g["n"].lower(), "en")
-        unit = g["unit"].lower().rstrip("s")
-        back = shift(published, n, unit)
-        if kind == "past_n":
-            return [(*whole, back, published)]
-        if unit == "year":
-            return [(*whole, *months(back.year, 1, 12))]
-        if unit == "month":
-            return [(*whole, *months(back.year, back.month, back.month))]
-        return [(*whole, back, back)]
+        return [(*whole, *ago(kind, g["n"], g["unit"], anchor.reference))]
+    if kind == "weekday":
+        # "on Monday" in a report is the latest Monday on or before the day it speaks from.
+        back = (anchor.reference.weekday() - WEEKDAYS[g["weekday"].lower()]) % 7
+        d = anchor.reference - timedelta(days=back)
+        return [(*whole, d, d)]
     raise ValueError(f"unknown date rule kind {kind!r}")
+
+
+def day_range(m: re.Match[str], anchor: Anchor) -> list[tuple[int, int, date, date]]:
+    """"October 7-8, 2023", "7–8 October", "between May 2 and July 15": one interval.
+
+    A side without its month or year takes the other's; with neither year written, the
+    first day takes its year from context and the second follows it.
+    """
+    g = m.groupdict()
+    m1 = month_number(g.get("month") or g["month2"])
+    m2 = month_number(g.get("month2") or g["month"])
+    d1, d2 = day_number(g["day"]), day_number(g["day2"])
+    forward = (m1, d1) <= (m2, d2)
+    if g.get("y"):
+        y1 = int(g["y"])
+        y2 = int(g["y2"]) if g.get("y2") else y1 + (not forward)
+    elif g.get("y2"):
+        y2 = int(g["y2"])
+        y1 = y2 - (not forward)
+    else:
+        found = year_of(m1, anchor)
+        if found is None:
+            return []
+        y1, y2 = found, found + (not forward)
+    start, end = date(y1, m1, d1), date(y2, m2, d2)
+    if g.get("month") and g.get("month2"):
+        first = last_group(m, ("month", "day", "y"))
+        second = min(("month2", "day2"), key=m.start)
+        if coordinated(m, first, second):
+            return pair(m, first, second, (start, start), (end, end))
+    if end < start:
+        return []
+    return [(m.start(), m.end(), start, end)]
+
+
+def ago(kind: str, n_text: str, unit_text: str, reference: date) -> tuple[date, date]:
+    """"two years ago" is that calendar year; "the past 18 months" runs up to ``reference``."""
+    n = int(n_text) if n_text.isdigit() else text2num(n_text.lower(), "en")
+    unit = unit_text.lower().rstrip("s")
+    back = shift(reference, n, unit)
+    if kind == "past_n":
+        return back, reference
+    if unit == "year":
+        return months(back.year, 1, 12)
+    if unit == "month":
+        return months(back.year, back.month, back.month)
+    return back, back
 
 
 def shift(day: date, n: int, unit: str) -> date:
@@ -203,6 +351,7 @@ def shift(day: date, n: int, unit: str) -> date:
 def relative(phrase: str, published: date) -> tuple[date, date]:
     y, mo = published.year, published.month
     table = {
+        "yesterday": (published - timedelta(days=1),) * 2,
         "last year": months(y - 1, 1, 12),
         "past year": (date(y - 1, mo, 1), published),
         "this year": months(y, 1, 12),
@@ -218,44 +367,203 @@ def relative(phrase: str, published: date) -> tuple[date, date]:
     return table[phrase]
 
 
-def find_dates(text: str, published: date | None) -> list[DateSpan]:
-    """All date spans of ``text``; where rule matches overlap, the longest wins."""
-    matches: list[tuple[int, int, int, int, list[DateSpan]]] = []
-    for priority, rule in enumerate(load_rules()):
+def report_year(title: str | None) -> int | None:
+    """The year a report is about, from its title ("Country Reports on Terrorism 2019")."""
+    years = [int(y) for y in load_rules().year.findall(title or "")]
+    return max(years) if years else None
+
+
+def parse_fiscal_start(text: str) -> tuple[int, int]:
+    """"10-01" -> (10, 1); checked against a leap year so that "02-29" is refused too."""
+    month, day = (int(part) for part in text.split("-"))
+    date(2001, month, day)
+    return month, day
+
+
+def not_a_year(text: str, start: int, end: int) -> bool:
+    """A number after an identifier word ("Section 1001", "H.R. 2670", "§ 2301") or before
+    a time zone or "hours" ("2000 GMT"): the cue words not_counts.csv gives the counts too."""
+    before = text[max(0, start - 30) : start].split()
+    after = text[end : end + 30].split()
+    cues = count_rules()
+    follows = after[0].lower() if after else ""
+    return bool(before) and before[-1].lstrip("([{\"'“‘").lower() in cues["before"] or (
+        follows in cues["after"] or follows.rstrip(".,;:)") in cues["after"]
+    )
+
+
+@dataclass(slots=True)
+class Found:
+    """A selected match: its rule and, once normalised, its intervals."""
+
+    start: int
+    end: int
+    kind: str
+    match: re.Match[str]
+    spans: list[DateSpan] = field(default_factory=list)
+
+    def explicit_year(self) -> int | None:
+        """The year this date writes out, if it sets the year of the partial dates after it."""
+        written = [self.match.group(n) for n in ("y", "y2") if self.match.groupdict().get(n)]
+        years = [int(y) for y in written if len(y) == 4]
+        if self.kind not in YEAR_ANCHORS or not years or not self.spans:
+            return None
+        if self.kind == "year":
+            before = self.match.string[max(0, self.start - 20) : self.start].split()
+            if not before or before[-1].lower().rstrip("-") not in load_rules().year_anchor_words:
+                return None
+        return years[-1]
+
+
+def candidates(text: str, is_year: Callable[[int, int], bool], fiscal_start: tuple[int, int]) -> list[Found]:
+    """Every rule match, the longest first; full dates already normalised, partial ones not."""
+    matches: list[tuple[int, int, Found]] = []
+    for priority, rule in enumerate(load_rules().rules):
         for m in rule.pattern.finditer(text):
+            if rule.kind == "year" and (not_a_year(text, m.start(), m.end()) or not is_year(m.start(), m.end())):
+                continue
+            found = Found(m.start(), m.end(), rule.kind, m)
             try:
-                spans = [DateSpan(*s, rule.kind) for s in normalise(rule.kind, m, published)]
+                found.spans = [DateSpan(*s, rule.kind) for s in normalise(rule.kind, m, Anchor(fiscal_start=fiscal_start))]
             except (ValueError, KeyError):
                 continue
-            if spans:
-                matches.append((m.start() - m.end(), priority, m.start(), m.end(), spans))
-    taken: list[DateSpan] = []
-    covered: list[tuple[int, int]] = []
-    for _, _, start, end, spans in sorted(matches, key=lambda c: c[:3]):
-        if not any(start < e and s < end for s, e in covered):
-            covered.append((start, end))
-            taken.extend(spans)
-    return sorted(taken, key=lambda s: s.start_char)
+            if found.spans or rule.kind in CONTEXT_KINDS:
+                matches.append((m.start() - m.end(), priority, found))
+    matches.sort(key=lambda c: (c[0], c[1], c[2].start))
+    return [found for *_, found in matches]
 
 
-def looks_like_year(span: Span) -> bool:
-    """A bare four-digit number is a year unless it names or counts something."""
-    doc = span.doc
-    before = doc[span.start - 1] if span.start else None
-    after = doc[span.end] if span.end < len(doc) else None
-    if before is not None and before.lower_ in count_rules()["before"]:
-        return False  # "Resolution 2049", "Flight 2010"
+def find_dates(
+    text: str,
+    published: date | None,
+    *,
+    report_year: int | None = None,
+    fiscal_year_start: tuple[int, int] = US_FISCAL_YEAR_START,
+    paragraphs: list[tuple[int, int]] | None = None,
+    is_year: Callable[[int, int], bool] = lambda start, end: True,
+) -> list[DateSpan]:
+    """All date spans of ``text``; where rule matches overlap, the longest wins.
+
+    ``paragraphs`` are (start, end) offsets (default: the text's lines); ``is_year`` lets
+    the caller veto a bare four-digit number with what it knows of the tokens ("2023 people").
+    """
+    taken: list[Found] = []
+    for found in candidates(text, is_year, fiscal_year_start):
+        if not any(found.start < t.end and t.start < found.end for t in taken):
+            taken.append(found)
+    taken.sort(key=lambda f: f.start)
+    bounds = paragraphs if paragraphs is not None else line_bounds(text)
+    years = [
+        (f.start, year) for f in taken
+        if (year := f.explicit_year()) is not None and not in_parentheses(text, f.start, bounds)
+    ]
+    days = [s for f in taken for s in f.spans if f.kind in DAY_KINDS]
+    for found in taken:
+        if found.spans:
+            continue
+        anchor = Anchor(
+            year=context_year(found.start, years, bounds, report_year, published),
+            published=published,
+            reference=reference_date(text, found.start, bounds, days) or published,
+            fiscal_start=fiscal_year_start,
+        )
+        try:
+            found.spans = [DateSpan(*s, found.kind) for s in normalise(found.kind, found.match, anchor)]
+        except (ValueError, KeyError):
+            continue
+    return [s for f in taken for s in f.spans]
+
+
+def context_year(
+    offset: int, years: list[tuple[int, int]], paragraphs: list[tuple[int, int]], report: int | None, published: date | None,
+) -> int | None:
+    """The year of a date written without one, by which context wins.
+
+    An explicit year earlier in the same paragraph ("In 2021 ... on March 3"), else the
+    report year, else None so that the publication date decides; with no publication date
+    either, the nearest explicit year anywhere before it. A year in an earlier paragraph is
+    too often background ("since the invasion in February 2022 ... On March 3") to beat the
+    publication date.
+    """
+    before = years[: bisect_left(years, (offset,))]
+    if before and before[-1][0] >= paragraph_start(offset, paragraphs):
+        return before[-1][1]
+    if report is not None or published is not None:
+        return report
+    return before[-1][1] if before else None
+
+
+def paragraph_start(offset: int, paragraphs: list[tuple[int, int]]) -> int:
+    return next((s for s, e in paragraphs if s <= offset < e), offset)
+
+
+def in_parentheses(text: str, offset: int, paragraphs: list[tuple[int, int]]) -> bool:
+    """An aside ("E.O. 14347 (dated September 5, 2025)") does not set the narrative's year."""
+    lead = text[paragraph_start(offset, paragraphs) : offset]
+    return lead.count("(") > lead.count(")")
+
+
+def line_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for line in text.splitlines(keepends=True):
+        bounds.append((start, start + len(line)))
+        start += len(line)
+    return bounds
+
+
+def reference_date(text: str, offset: int, paragraphs: list[tuple[int, int]], days: list[DateSpan]) -> date | None:
+    """The date a relative expression at ``offset`` is spoken from, if its context gives one.
+
+    Inside a quotation: the day named in the same paragraph nearest the quotation ("...
+    earlier this year," she said on June 5, 2023). Elsewhere, or failing that: the day that
+    opens the paragraph, after at most a dateline's place or "On".
+    """
+    para = next(((s, e) for s, e in paragraphs if s <= offset < e), None)
+    if para is None:
+        return None
+    here = [d for d in days if para[0] <= d.start_char < para[1]]
+    lead = text[para[0] : offset]
+    if lead.count('"') % 2 or lead.count("“") > lead.count("”"):
+        if here:
+            return min(here, key=lambda d: abs(d.start_char - offset)).start
+    prefix = load_rules().paragraph_date_prefix
+    opening = [d for d in here if d.start_char <= offset and prefix.match(text[para[0] : d.start_char])]
+    return opening[0].start if opening else None
+
+
+class DateComponent:
+    """The spaCy component: dates of the document, read in its context (see the module doc)."""
+
+    def __init__(self, fiscal_year_start: str) -> None:
+        self.fiscal_year_start = parse_fiscal_start(fiscal_year_start)
+
+    def __call__(self, doc: Doc) -> Doc:
+        ct = context(doc)
+        found = []
+        dates = find_dates(
+            doc.text, ct.published, report_year=report_year(ct.title),
+            fiscal_year_start=self.fiscal_year_start,
+            paragraphs=[(b.start_char, b.end_char) for b in ct.blocks] or None,
+            is_year=lambda start, end: names_no_thing(doc, start, end),
+        )
+        for d in dates:
+            span = doc.char_span(d.start_char, d.end_char, label="date", alignment_mode="expand")
+            if span is None:
+                continue
+            span._.norm = d.norm
+            found.append(span)
+        doc.spans["date"] = found
+        return doc
+
+
+def names_no_thing(doc: Doc, start_char: int, end_char: int) -> bool:
+    """A bare four-digit number is no year when a plural noun follows: "2023 people"."""
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    after = doc[span.end] if span is not None and span.end < len(doc) else None
     return not (after is not None and after.tag_ == "NNS" and after.lower_ not in count_rules()["durations"])
 
 
-@Language.component("claimtrail_dates")
-def dates(doc: Doc) -> Doc:
-    found = []
-    for d in find_dates(doc.text, context(doc).published):
-        span = doc.char_span(d.start_char, d.end_char, label="date", alignment_mode="expand")
-        if span is None or (d.kind == "year" and not looks_like_year(span)):
-            continue
-        span._.norm = d.norm
-        found.append(span)
-    doc.spans["date"] = found
-    return doc
+@Language.factory("claimtrail_dates", default_config={"fiscal_year_start": "10-01"})
+def make_dates(nlp: Language, name: str, fiscal_year_start: str) -> DateComponent:
+    """``nlp.add_pipe("claimtrail_dates", config={"fiscal_year_start": "04-01"})`` for UK documents."""
+    return DateComponent(fiscal_year_start)
