@@ -37,6 +37,10 @@ from pglast import ast
 from claimtrail.db.errors import DatabaseError, ReadOnlyError
 
 REFUSED = "claimtrail sql is read-only"
+# pglast turns the parse tree into Python objects recursively, in C: an expression chained
+# some 20,000 levels deep overflows the stack and kills the process. 10,000 tokens (some 50
+# kB of SQL) keep any chain below 5,000 levels.
+MAX_TOKENS = 10_000
 
 # SQLite pragmas that only report: without an argument, or whose argument names an object.
 READ_PRAGMAS = frozenset({
@@ -74,7 +78,11 @@ def read_only_statement(sql: str, *, postgres: bool) -> SqliteAuthorizer | None:
 
 def check_postgres_query(sql: str) -> None:
     """Raise unless PostgreSQL's parser reads ``sql`` as exactly one plain query."""
+    if "\0" in sql:  # the parser would stop reading there; what runs must be what was read
+        raise DatabaseError("sql error: the statement contains a NUL character")
     try:
+        if len(pglast.parser.scan(sql)) > MAX_TOKENS:
+            raise DatabaseError(f"sql error: the statement has more than {MAX_TOKENS:,} tokens")
         statements = pglast.parse_sql(sql)
     except pglast.parser.ParseError as exc:
         raise DatabaseError(f"sql error: {exc}") from None

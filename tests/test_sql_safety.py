@@ -184,6 +184,20 @@ def test_what_is_not_one_plain_query_is_refused(url: str, sql: str, refusal: str
 
 
 @POSTGRESQL
+@pytest.mark.parametrize(("sql", "error"), [
+    ("SELECT 1\0; DELETE FROM runs", "the statement contains a NUL character"),  # the parser would stop at \0
+    ("SELECT 1" + " + 1" * 60_000, "more than 10,000 tokens"),  # a chain this deep crashes the parser's caller
+    ("/* /* */ SELECT 1", "unterminated /* comment"),  # the inner */ closes only the inner comment
+    ("/* /* */ SELECT 1 */", "no SQL statement given"),
+    ("SELECT * FROM (DELETE FROM runs RETURNING *) AS gone", "syntax error"),
+])
+def test_sql_the_parser_cannot_read_safely_is_an_error(url: str, sql: str, error: str) -> None:
+    with pytest.raises(DatabaseError, match=re.escape(error)):
+        run_query(url, sql)
+    assert runs(url) == 1
+
+
+@POSTGRESQL
 def test_plain_queries_run(url: str) -> None:
     assert run_query(url, "WITH r AS (SELECT id FROM runs) SELECT count(*) AS n FROM r").rows == [(1,)]
     assert run_query(url, "VALUES (1, 'a'), (2, 'b')").rows == [(1, "a"), (2, "b")]
