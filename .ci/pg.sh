@@ -10,6 +10,7 @@ set -euo pipefail
 
 ROLE=claimtrail
 PASSWORD=claimtrail
+SUPERUSER=claimtrail_superuser  # same password; tests/test_sql_safety.py checks what `claimtrail sql` refuses
 DATABASE=claimtrail_test
 
 exec 3>&1 1>&2
@@ -58,16 +59,21 @@ done
 pg_isready -h 127.0.0.1 -p "$port" >&2
 
 # CREATEDB lets the test fixtures give every test its own throw-away database; CREATEROLE lets
-# a test check the documented read-only analyst role.
+# a test check the documented read-only analyst role. The superuser (a test server only, on
+# 127.0.0.1) lets tests show that `claimtrail sql` refuses a superuser's session.
 as_postgres psql -v ON_ERROR_STOP=1 -q -p "$port" -d postgres >&2 <<SQL
 DO \$\$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ROLE') THEN
         CREATE ROLE $ROLE;
     END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$SUPERUSER') THEN
+        CREATE ROLE $SUPERUSER;
+    END IF;
 END
 \$\$;
 ALTER ROLE $ROLE WITH LOGIN CREATEDB CREATEROLE PASSWORD '$PASSWORD';
+ALTER ROLE $SUPERUSER WITH LOGIN SUPERUSER PASSWORD '$PASSWORD';
 SELECT 'CREATE DATABASE $DATABASE OWNER $ROLE ENCODING ''UTF8'' TEMPLATE template0'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$DATABASE') \gexec
 SQL

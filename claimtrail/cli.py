@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import signal
@@ -23,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
-from claimtrail.settings import default_db_url, quiet_prefect
+from claimtrail.settings import QUERY_TIMEOUT_S, default_db_url, quiet_prefect
 
 quiet_prefect()  # before anything imports Prefect
 
@@ -47,17 +45,18 @@ class Format(StrEnum):
     json = "json"
 
 
-def _write_csv(columns: list[str], rows: list[tuple[object, ...]]) -> None:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    sys.stdout.write(out.getvalue())
+RawOption = Annotated[bool, typer.Option(
+    "--raw", help="CSV cells exactly as stored: no ' before text starting with = + - @ (which spreadsheets run as formulas).",
+)]
+TABLE_ROWS = 1000  # rows `claimtrail sql` shows in a table unless --limit says otherwise
+USAGE_ERROR = 2  # the exit status of a bad argument or configuration, as for Click's own usage errors
 
 
-def fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=1)
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` as one error line, never read as Rich markup (it carries paths, keys,
+    URLs and SQL, where brackets are common), and return the exit to raise."""
+    errors.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
+    return typer.Exit(code=code)
 
 
 @app.command()
@@ -114,23 +113,44 @@ def sql(
     query: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
     db: DbOption = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.001, metavar="SECONDS", help="Stop the query after this long.",
+    )] = QUERY_TIMEOUT_S,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=1, metavar="ROWS", help=f"Rows to print at most; default {TABLE_ROWS:,} in a table, all in csv/json.",
+    )] = None,
+    raw: RawOption = False,
+    allow_privileged_role: Annotated[bool, typer.Option(
+        "--allow-privileged-role",
+        help="Run even as a PostgreSQL superuser or a role that can reach the server's files, programs or other "
+             "sessions (refused by default: use a read-only analyst role).",
+    )] = False,
 ) -> None:
-    """Run one read-only SQL query against the database (writes are refused)."""
+    """Run one read-only SQL query against the database: a SELECT (WITH, VALUES) or an EXPLAIN of one."""
     from claimtrail import db as database
+    from claimtrail.export import write_csv
 
+    max_rows = limit or (TABLE_ROWS if format is Format.table else None)
     try:
-        columns, rows = database.query_readonly(db or default_db_url(), query)
+        result = database.run_query(db or default_db_url(), query, timeout=timeout, max_rows=max_rows,
+                                    allow_privileged=allow_privileged_role)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
+    columns, rows = result.columns, result.rows
     if format is Format.json:
         print(json.dumps([dict(zip(columns, row)) for row in rows], ensure_ascii=False, default=str, indent=1))
     elif format is Format.csv:
-        _write_csv(columns, rows)
+        write_csv(sys.stdout, columns, rows, raw)
     else:
-        table = Table(*columns, show_lines=False)
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(Text(column))
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(Text("" if v is None else str(v)) for v in row))
         console.print(table)
+    if result.more:
+        errors.print(f"... and {result.more:,} more row{'s' if result.more > 1 else ''} (--limit ROWS shows more)",
+                     highlight=False, markup=False)
 
 
 @app.command("eval")
@@ -185,14 +205,20 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many passages, best first.")] = 20,
     db: DbOption = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    raw: RawOption = False,
 ) -> None:
     """Full-text search over the passages of every stored document, with where each one is."""
     from dataclasses import asdict, astuple, fields
 
     from claimtrail import db as database
-    from claimtrail.db.search import SearchHit, search as search_passages
+    from claimtrail.db.search import SearchHit, search as search_passages, since_day
+    from claimtrail.export import write_csv
 
-    engine = _open_or_fail(db or default_db_url())
+    try:
+        since = since and since_day(since)
+    except database.DatabaseError as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
+    engine = _read_only_or_fail(db or default_db_url(), QUERY_TIMEOUT_S)
     try:
         hits = search_passages(engine, query, country=country, since=since, limit=limit)
     except database.DatabaseError as exc:
@@ -202,14 +228,14 @@ def search(
     if format is Format.json:
         print(json.dumps([asdict(h) for h in hits], ensure_ascii=False, indent=1))
     elif format is Format.csv:
-        _write_csv([f.name for f in fields(SearchHit)], [astuple(h) for h in hits])
+        write_csv(sys.stdout, [f.name for f in fields(SearchHit)], [astuple(h) for h in hits], raw)
     elif not hits:
         console.print("no passage matches", highlight=False)
     else:
         table = Table("document", "page", "chars", "passage", show_lines=True)
         for hit in hits:
-            table.add_row(hit.source_url or hit.doc_uri, "" if hit.page is None else str(hit.page),
-                          f"{hit.start_char}-{hit.end_char}", hit.text)
+            table.add_row(Text(hit.source_url or hit.doc_uri), "" if hit.page is None else str(hit.page),
+                          f"{hit.start_char}-{hit.end_char}", Text(hit.text))
         console.print(table)
 
 
@@ -241,6 +267,7 @@ def export(
     format: Annotated[str, typer.Option("--format", help="csv, jsonl, parquet, or acled (an ACLED-style CSV).")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
     db: DbOption = None,
+    raw: RawOption = False,
 ) -> None:
     """Export every claim with its provenance and a deep link to its quote."""
     from claimtrail import db as database
@@ -250,18 +277,18 @@ def export(
     try:
         fmt = ExportFormat(format)
     except ValueError:
-        raise fail(f"--format {format!r}: use one of {', '.join(f.value for f in ExportFormat)}") from None
+        raise fail(f"--format {format!r}: use one of {', '.join(f.value for f in ExportFormat)}", USAGE_ERROR) from None
     if fmt is ExportFormat.parquet and output is None:
-        raise fail("a Parquet export needs a file: give --output FILE")
-    engine = _open_or_fail(db or default_db_url())
+        raise fail("a Parquet export needs a file: give --output FILE", USAGE_ERROR)
+    engine = _read_only_or_fail(db or default_db_url())
     try:
-        count = write(claims_with_provenance(engine), fmt, output or sys.stdout)
+        count = write(claims_with_provenance(engine), fmt, output or sys.stdout, raw)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
     finally:
         engine.dispose()
     if output is not None:
-        console.print(f"wrote {count} claims to {output}", highlight=False, soft_wrap=True)
+        console.print(f"wrote {count} claims to {output}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -325,7 +352,7 @@ def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
         url = resolve_db_url(db, config)
         before, after = database.upgrade_database(url)
     except (ConfigError, database.DatabaseError) as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), USAGE_ERROR if isinstance(exc, ConfigError) else 1) from None
     if before == after:
         console.print(f"the database is current (schema revision {after})", highlight=False)
     else:
@@ -354,7 +381,8 @@ def init(config: ConfigOption = None) -> None:
         path = write_example(config_path(config))
     except ConfigError as exc:
         raise fail(str(exc)) from None
-    console.print(f"wrote {path}: list your sources in it, then run [bold]claimtrail run[/]", highlight=False)
+    console.print(Text.assemble(f"wrote {path}: list your sources in it, then run ", ("claimtrail run", "bold")),
+                  highlight=False)
 
 
 @app.command("run")
@@ -365,7 +393,7 @@ def run_command(config: ConfigOption = None, db: DbOption = None) -> None:
     try:
         settings = load_config(config, db=db)
     except ConfigError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), USAGE_ERROR) from None
     _open_or_fail(settings.database)
     from claimtrail.flows.run import run as run_flow
 
@@ -389,7 +417,7 @@ def runs(
     try:
         url = resolve_db_url(db, config)
     except ConfigError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), USAGE_ERROR) from None
     from claimtrail import db as database
 
     engine = _open_or_fail(url)
@@ -463,6 +491,16 @@ def _open_or_fail(url: str):  # noqa: ANN202 - an Engine; sqlalchemy is imported
 
     try:
         return database.open_database(url)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+
+
+def _read_only_or_fail(url: str, timeout: float | None = None):  # noqa: ANN202 - an Engine
+    """An engine that cannot write (see :func:`claimtrail.db.read_only_engine`), for commands that only read."""
+    from claimtrail import db as database
+
+    try:
+        return database.read_only_engine(url, timeout)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
 
@@ -595,7 +633,7 @@ def serve(
     try:
         settings = load_config(config, db=db)
     except ConfigError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), USAGE_ERROR) from None
     _open_or_fail(settings.database)
     from claimtrail.flows.serve import ServeOptions, deployment_name, serve as serve_flows
 
@@ -633,7 +671,7 @@ def deploy(
     try:
         settings = load_config(config, db=db)
     except ConfigError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), USAGE_ERROR) from None
     from claimtrail.flows.serve import deploy as deploy_flow, deployment_name
 
     deployment_id = deploy_flow(settings, work_pool)

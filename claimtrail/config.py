@@ -4,6 +4,8 @@ The file is found through ``--config``, else ``$CLAIMTRAIL_CONFIG``, else
 ``./claimtrail.toml``. ``--db`` and ``$CLAIMTRAIL_DB`` override its ``database``. Every
 problem is a :class:`ConfigError` whose message names the key, in the form
 ``source[2].urll: unknown key`` (``[[source]]`` tables are numbered from 1, in file order).
+Values of the wrong type, strings with a NUL byte and values nested deeper than any
+setting needs are such problems too, never a traceback.
 
 Relative paths (``watch``, a folder source's ``path``) are relative to the folder of the
 configuration file, so a configuration means the same thing from any working directory.
@@ -31,6 +33,7 @@ DEFAULT_CONFIG = "claimtrail.toml"
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "UTC"
 EXAMPLE = "claimtrail.example.toml"
+MAX_DEPTH = 8  # the deepest setting, source[n].urls[m], is 4 levels down
 
 SourceKind = Literal["urls", "feed", "sitemap", "folder"]
 
@@ -112,7 +115,10 @@ def load_config(path: str | os.PathLike[str] | None = None, db: str | None = Non
     override its ``database``."""
     file = config_path(path)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except RecursionError:  # tomllib descends once per nested array or inline table
+        raise ConfigError(f"{file}: {_too_deep(text)}: nested more than {MAX_DEPTH} levels deep") from None
     except FileNotFoundError:
         hint = " (claimtrail init writes an example)" if path is None and not os.environ.get(CONFIG_ENV) else ""
         raise ConfigError(f"{file}: no such configuration file{hint}") from None
@@ -156,6 +162,7 @@ _REQUIRED: dict[str, set[str]] = {"urls": {"urls"}, "feed": {"url"}, "sitemap": 
 def parse_config(data: dict[str, Any], base: Path | None = None) -> Config:
     """Validate parsed TOML; relative paths are resolved against ``base`` (default: cwd)."""
     base = base or Path.cwd()
+    _check_values(data)
     _unknown(data, _TOP_KEYS, "")
     database = _string(data, "database", "database") if "database" in data else DEFAULT_DB
     _check_database(database)
@@ -175,10 +182,54 @@ def parse_config(data: dict[str, Any], base: Path | None = None) -> Config:
     return Config(database, watch, schedule, tuple(sources))
 
 
+def _check_values(data: dict[str, Any]) -> None:
+    """Refuse NUL bytes (in keys too) and values nested deeper than :data:`MAX_DEPTH`,
+    naming the key, before anything else looks at the values."""
+    pending: list[tuple[object, str, int]] = [(data, "", 0)]
+    while pending:
+        value, where, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise ConfigError(f"{where}: nested more than {MAX_DEPTH} levels deep")
+        if isinstance(value, str) and "\0" in value:
+            raise ConfigError(f"{where}: contains a NUL byte")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                path = f"{where}.{_key(key)}" if where else _key(key)
+                if "\0" in key:
+                    raise ConfigError(f"{path}: a key with a NUL byte")
+                pending.append((item, path, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{where}[{number}]", depth + 1) for number, item in enumerate(value, start=1))
+
+
+def _too_deep(text: str) -> str:
+    """Where a value too deep for the TOML parser starts: the first line whose inclusion
+    makes the parser recurse past its limit (a binary search over prefixes of the file)."""
+    lines = text.splitlines()
+    low, high = 0, len(lines)  # the first `low` lines parse within the limit; `high` do not
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            tomllib.loads("\n".join(lines[:middle]))
+        except RecursionError:
+            high = middle
+        except tomllib.TOMLDecodeError:
+            low = middle
+        else:
+            low = middle
+    key = lines[high - 1].split("=", 1)[0].strip() if high else ""
+    return f"line {high}" + (f" ({_key(key)})" if key and "=" in lines[high - 1] else "")
+
+
+def _key(key: str) -> str:
+    """A key as messages show it: quoted when it holds characters that would not print."""
+    return key if key.isprintable() else repr(key)
+
+
 def _unknown(table: dict[str, Any], allowed: set[str], prefix: str, note: str = "") -> None:
     for key in table:
         if key not in allowed:
-            raise ConfigError(f"{prefix}{key}: unknown key{note}")
+            raise ConfigError(f"{prefix}{_key(key)}: unknown key{note}")
 
 
 def _string(table: dict[str, Any], key: str, where: str) -> str:
@@ -201,6 +252,8 @@ def _check_database(url: str) -> None:
         parse_url(url)
     except DatabaseError as exc:
         raise ConfigError(f"database: {exc}") from None
+    except ValueError as exc:  # SQLAlchemy's own parse, e.g. of a malformed IPv6 host
+        raise ConfigError(f"database: not a database URL ({exc})") from None
 
 
 def _schedule(table: object) -> Schedule:
@@ -217,7 +270,7 @@ def _schedule(table: object) -> Schedule:
 def check_timezone(name: str, where: str = "timezone") -> None:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ConfigError(f"{where}: unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
 
 
@@ -242,7 +295,7 @@ def _source(table: dict[str, Any], where: str, base: Path) -> Source:
             raise ConfigError(f"{where}.{key}: required")
     name = _string(table, "name", f"{where}.name")
     kind = table["kind"]
-    if kind not in _KIND_KEYS:
+    if not isinstance(kind, str) or kind not in _KIND_KEYS:
         raise ConfigError(f"{where}.kind: {kind!r} is not one of {', '.join(_KIND_KEYS)}")
     _unknown(table, {"name", "kind"} | _KIND_KEYS[kind], f"{where}.", f" for kind {kind!r}")
     for key in sorted(_REQUIRED[kind] - table.keys()):
@@ -270,8 +323,12 @@ def _url(value: object, where: str) -> str:
     if not isinstance(value, str):
         raise ConfigError(f"{where}: must be a string (an http(s) URL)")
     url = value.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # a malformed IPv6 host
+        valid = False
+    if not valid:
         raise ConfigError(f"{where}: {url!r} is not an http(s) URL")
     return url
 

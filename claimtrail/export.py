@@ -4,6 +4,11 @@ ACLED-style CSV for analysts whose tools already read that shape.
 Every exported claim carries ``link``, a deep link to its quote: the web address with a
 text fragment (``#:~:text=start,end``, which browsers scroll to and highlight), or for a
 PDF the address with ``#page=N``; a local file becomes a ``file://`` URI the same way.
+
+Every CSV claimtrail writes (these exports, ``claimtrail sql`` and ``search``) goes
+through :func:`write_csv`, which keeps spreadsheets from running document text as a
+formula: a text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+gets a leading ``'`` (OWASP's rule for CSV injection), unless ``raw`` is asked for.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
@@ -20,12 +25,14 @@ from urllib.parse import quote
 import pycountry
 
 from claimtrail.db.export import COLUMNS
+from claimtrail.db.store import web_address
 
 FRAGMENT_WORDS = 4  # words of the quote's start and end in a text fragment
 # ACLED's own column is for deaths: a count of people killed, or of deaths; other counts
 # go to count/count_unit.
 FATAL_ACTIONS = frozenset({"kill", "die", "murder", "execute", "slay"})
 FATAL_UNITS = re.compile(r"\b(dead|deaths?|fatalit\w*|lives)\b", re.IGNORECASE)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ACLED_COLUMNS = ("event_date", "year", "country", "iso", "iso3", "actor1", "actor2", "fatalities", "count",
                  "count_unit", "qualifier", "source", "source_url", "notes", "link")
 
@@ -39,7 +46,7 @@ class ExportFormat(StrEnum):
 
 def deep_link(claim: dict[str, Any]) -> str:
     """The address of the claim's quote: its page for a PDF, else a text fragment."""
-    address = claim["source_url"] or claim["doc_uri"]
+    address = web_address(claim["source_url"]) or claim["doc_uri"]
     if "://" not in address:
         address = Path(address).as_uri()
     address = address.split("#", 1)[0]
@@ -87,8 +94,25 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def write(claims: Iterable[dict[str, Any]], fmt: ExportFormat, out: IO[str] | Path) -> int:
-    """Write the export; ``out`` is a text stream, or a path (required for Parquet). Returns the row count."""
+def inert(cell: object) -> object:
+    """``cell``, with a ``'`` in front when it is text a spreadsheet would read as a formula."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
+def write_csv(out: IO[str], columns: Sequence[str], rows: Iterable[Sequence[object]], raw: bool = False) -> int:
+    """Write a header and ``rows`` as CSV, every cell :func:`inert` unless ``raw``; returns the row count."""
+    writer = csv.writer(out)
+    writer.writerow(columns if raw else [inert(c) for c in columns])
+    count = 0
+    for row in rows:
+        writer.writerow(row if raw else [inert(cell) for cell in row])
+        count += 1
+    return count
+
+
+def write(claims: Iterable[dict[str, Any]], fmt: ExportFormat, out: IO[str] | Path, raw: bool = False) -> int:
+    """Write the export; ``out`` is a text stream, or a path (required for Parquet). Returns the row count.
+    ``raw`` leaves CSV cells as they are (see :func:`write_csv`)."""
     if fmt is ExportFormat.parquet:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -102,7 +126,7 @@ def write(claims: Iterable[dict[str, Any]], fmt: ExportFormat, out: IO[str] | Pa
         return len(rows)
     if isinstance(out, Path):
         with out.open("w", encoding="utf-8", newline="") as stream:
-            return write(claims, fmt, stream)
+            return write(claims, fmt, stream, raw)
     count = 0
     if fmt is ExportFormat.jsonl:
         for row in records(claims):
@@ -110,9 +134,4 @@ def write(claims: Iterable[dict[str, Any]], fmt: ExportFormat, out: IO[str] | Pa
             count += 1
         return count
     columns, rows = (ACLED_COLUMNS, acled_rows(claims)) if fmt is ExportFormat.acled else ((*COLUMNS, "link"), records(claims))
-    writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    return count
+    return write_csv(out, columns, ([row[c] for c in columns] for row in rows), raw)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 DEFAULT_DB = "sqlite:///claimtrail.db"
+QUERY_TIMEOUT_S = 60.0  # how long one user query (claimtrail sql, search) may run
 
 
 def default_db_url() -> str:

@@ -6,7 +6,7 @@ views in :mod:`claimtrail.db.views`, described in CONTRACT.md.
 
 from claimtrail.db.engine import open_database, upgrade_database
 from claimtrail.db.errors import DatabaseError, ReadOnlyError, SchemaError
-from claimtrail.db.query import query_readonly, summary
+from claimtrail.db.query import QueryResult, query_readonly, read_only_engine, run_query, summary
 from claimtrail.db.store import (
     StoreResult,
     finish_run,
@@ -29,10 +29,13 @@ __all__ = [
     "interrupted_unless_finished",
     "is_stored",
     "link_version",
+    "QueryResult",
     "open_database",
     "query_readonly",
+    "read_only_engine",
     "record_failure",
     "revision_candidates",
+    "run_query",
     "seen_again",
     "start_run",
     "store_document",

@@ -1,9 +1,20 @@
-"""Reading: users' read-only SQL, and the totals the CLI prints after an ingest."""
+"""Reading: users' read-only SQL, and the totals the CLI prints after an ingest.
+
+User SQL (``claimtrail sql``) passes four guards, each enough against what it covers:
+the database's own parser (:mod:`claimtrail.db.sqlcheck`), a connection that cannot write
+(SQLite ``mode=ro`` and ``query_only``; a PostgreSQL read-only transaction, one statement
+per call through the extended protocol), a time limit, and on PostgreSQL the refusal of
+roles that could reach the server's files, programs or other sessions whatever the SQL
+(superusers and members of :data:`PRIVILEGED_ROLES`): a read-only transaction stops
+none of those.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -17,50 +28,113 @@ from claimtrail.db.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
     describe,
     driver_message,
-    is_postgres,
     parse_url,
 )
 from claimtrail.db.errors import DatabaseError, ReadOnlyError
 from claimtrail.db.models import ClaimRow, DocumentRow, MentionRow
-from claimtrail.db.sqlcheck import read_only_statement
+from claimtrail.db.sqlcheck import REFUSED, SqliteAuthorizer, read_only_statement
+from claimtrail.settings import QUERY_TIMEOUT_S
 
+PRIVILEGED_ROLES = ("pg_execute_server_program", "pg_read_server_files", "pg_write_server_files", "pg_signal_backend")
 _PG_READ_ONLY_VIOLATION = "25006"  # SQLSTATE read_only_sql_transaction
+_PG_QUERY_CANCELED = "57014"  # SQLSTATE query_canceled: statement_timeout
+_SQLITE_PROGRESS_STEPS = 10_000  # virtual machine steps between two looks at the clock
+_PRIVILEGES = (
+    "SELECT r.rolname, r.rolsuper, "
+    "array(SELECT g FROM unnest(%s::text[]) AS g WHERE pg_has_role(r.oid, g, 'MEMBER')) "
+    "FROM pg_roles r WHERE r.rolname IN (current_user, session_user)"
+)
 
 
-def query_readonly(url: str, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one read-only statement and return its column names and rows.
+class PrivilegedRoleError(DatabaseError):
+    """``claimtrail sql`` asked to run as a PostgreSQL role that can act outside the database."""
 
-    The statement is checked lexically first, then run where the database itself refuses
-    writes: SQLite opened with ``mode=ro`` and ``query_only``, PostgreSQL in a read-only
-    session and transaction, one statement per call (a prepared statement on PostgreSQL).
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    more: int = 0  # rows beyond ``max_rows``: counted, not kept
+
+
+def run_query(url: str, sql: str, *, timeout: float | None = QUERY_TIMEOUT_S, max_rows: int | None = None,
+              allow_privileged: bool = False) -> QueryResult:
+    """Run one plain query (see the module's guards); keep at most ``max_rows`` rows.
+
+    Raises :class:`ReadOnlyError` for anything but one plain query, :class:`PrivilegedRoleError`
+    for a privileged PostgreSQL role unless ``allow_privileged``, and :class:`DatabaseError`
+    for the rest (bad SQL, past ``timeout`` seconds, unreachable database).
     """
-    statement = read_only_statement(sql)
     parsed = parse_url(url)
-    engine = _read_only_engine(parsed)
+    postgres = parsed.get_backend_name() == "postgresql"
+    authorizer = read_only_statement(sql, postgres=postgres)
+    engine = read_only_engine(parsed, timeout)
     dbapi = engine.dialect.loaded_dbapi
     try:
         with engine.connect() as conn:
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            if is_postgres(engine):
+            connection = conn.connection.dbapi_connection
+            cursor = connection.cursor()  # type: ignore[union-attr]
+            if postgres:
                 cursor.execute("SET TRANSACTION READ ONLY")
-                cursor.execute(statement, prepare=True)
+                if not allow_privileged:
+                    _refuse_privileged_role(cursor)
+                cursor.execute(sql, prepare=True)
             else:
-                cursor.execute(statement)
+                if authorizer is not None:
+                    connection.set_authorizer(authorizer)  # type: ignore[union-attr]
+                cursor.execute(sql)
             if cursor.description is None:
-                return [], []
-            return [d[0] for d in cursor.description], [tuple(r) for r in cursor.fetchall()]
+                if authorizer is not None and not authorizer.actions:
+                    raise DatabaseError("no SQL statement given")
+                return QueryResult([])
+            columns = [d[0] for d in cursor.description]
+            if max_rows is None:
+                return QueryResult(columns, [tuple(r) for r in cursor.fetchall()])
+            rows = [tuple(r) for r in cursor.fetchmany(max_rows)]
+            return QueryResult(columns, rows, more=_count_rest(cursor))
     except DBAPIError as exc:
-        message = driver_message(exc)
-        raise DatabaseError(f"cannot open database {describe(parsed)}: {message}") from None
+        raise DatabaseError(f"cannot open database {describe(parsed)}: {driver_message(exc)}") from None
     except (dbapi.Error, dbapi.Warning) as exc:
-        if _is_write_refusal(exc):
-            reason = driver_message(exc)
-            raise ReadOnlyError(
-                f"claimtrail sql is read-only: write refused by the database ({reason})"
-            ) from None
-        raise DatabaseError(f"sql error: {driver_message(exc)}") from None
+        raise _failure(exc, authorizer, timeout) from None
     finally:
         engine.dispose()
+
+
+def query_readonly(url: str, sql: str, **options: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """:func:`run_query`'s column names and rows, for callers that want every row."""
+    result = run_query(url, sql, **options)
+    return result.columns, result.rows
+
+
+def read_only_engine(url: str | URL, timeout: float | None = None) -> Engine:
+    """An engine whose connections cannot write, and whose statements stop after ``timeout`` s.
+
+    SQLite: the file opened ``mode=ro`` with ``query_only`` (SQLite refuses every write),
+    the time limit a progress handler. PostgreSQL: read-only transactions and
+    ``statement_timeout``, set at connection start; ``standard_conforming_strings`` on, so
+    the server reads string literals exactly as :mod:`~claimtrail.db.sqlcheck` did.
+    """
+    parsed = parse_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "postgresql":
+        settings = ["default_transaction_read_only=on", "standard_conforming_strings=on"]
+        if timeout:
+            settings.append(f"statement_timeout={max(1, round(timeout * 1000))}")
+        options = " ".join([parsed.query.get("options", ""), *(f"-c {s}" for s in settings)]).strip()
+        connect_args: dict[str, Any] = {"options": options}
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+        return create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
+    engine = create_engine(_sqlite_read_only_url(parsed), poolclass=NullPool)
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA query_only = ON")
+        if timeout:
+            deadline = time.monotonic() + timeout
+            dbapi_connection.set_progress_handler(lambda: time.monotonic() > deadline, _SQLITE_PROGRESS_STEPS)
+
+    event.listen(engine, "connect", on_connect)
+    return engine
 
 
 def summary(engine: Engine) -> dict[str, int]:
@@ -83,23 +157,6 @@ def summary(engine: Engine) -> dict[str, int]:
     return {key: int(value) for key, value in row._mapping.items()}
 
 
-def _read_only_engine(url: URL) -> Engine:
-    if url.get_backend_name() == "postgresql":
-        options = f"{url.query.get('options', '')} -c default_transaction_read_only=on".strip()
-        connect_args: dict[str, Any] = {"options": options}
-        if "connect_timeout" not in url.query:
-            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
-        return create_engine(url, poolclass=NullPool, connect_args=connect_args)
-    engine = create_engine(_sqlite_read_only_url(url), poolclass=NullPool)
-
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        dbapi_connection.execute("PRAGMA query_only = ON")
-
-    event.listen(engine, "connect", on_connect)
-    return engine
-
-
 def _sqlite_read_only_url(url: URL) -> URL:
     """The same SQLite file as a ``mode=ro`` URI, so SQLite itself refuses every write."""
     if url.query.get("uri") in ("true", "1"):
@@ -111,6 +168,41 @@ def _sqlite_read_only_url(url: URL) -> URL:
         raise DatabaseError(f"cannot open database {path}: no such file")
     query = {**url.query, "mode": "ro", "uri": "true"}
     return url.set(database=f"file:{quote(path)}", query=query)
+
+
+def _count_rest(cursor: Any) -> int:
+    """How many rows the cursor has left, without keeping them."""
+    count = 0
+    while chunk := cursor.fetchmany(10_000):
+        count += len(chunk)
+    return count
+
+
+def _refuse_privileged_role(cursor: Any) -> None:
+    """Refuse a session whose role (or login role) is a superuser or holds a predefined
+    role that reaches outside the database: no SQL check can make such a session safe."""
+    cursor.execute(_PRIVILEGES, [list(PRIVILEGED_ROLES)])
+    for name, superuser, memberships in cursor.fetchall():
+        if superuser or memberships:
+            what = "a superuser" if superuser else f"a member of {', '.join(memberships)}"
+            raise PrivilegedRoleError(
+                f"claimtrail sql refuses to run as role {name}: it is {what}, so a query could read the server's "
+                "files, run programs there or end other sessions. Connect as the read-only analyst role "
+                "(README: a role that can only read), or pass --allow-privileged-role"
+            )
+
+
+def _failure(exc: BaseException, authorizer: SqliteAuthorizer | None, timeout: float | None) -> DatabaseError:
+    """The one-line error for a statement the database did not run to the end."""
+    if authorizer is not None and authorizer.refusal:
+        return ReadOnlyError(f"{REFUSED}: {authorizer.refusal}")
+    if isinstance(exc, sqlite3.Warning | sqlite3.ProgrammingError) and "one statement" in str(exc):
+        return ReadOnlyError(f"{REFUSED}: a second statement refused")
+    if getattr(exc, "sqlstate", None) == _PG_QUERY_CANCELED or str(exc) == "interrupted":
+        return DatabaseError(f"query stopped after {timeout:g} s (--timeout SECONDS allows longer)")
+    if _is_write_refusal(exc):
+        return ReadOnlyError(f"{REFUSED}: write refused by the database ({driver_message(exc)})")
+    return DatabaseError(f"sql error: {driver_message(exc)}")
 
 
 def _is_write_refusal(exc: BaseException) -> bool:

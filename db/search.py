@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
-from claimtrail.db.engine import is_postgres
+from claimtrail.db.engine import driver_message, is_postgres
 from claimtrail.db.errors import DatabaseError
 
 _TERM = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -66,10 +68,13 @@ def fts5_query(query: str) -> str:
 
 
 def since_day(value: str) -> str:
-    """``2022``, ``2022-03`` or ``2022-03-15`` as the first day it names (``YYYY-MM-DD``)."""
-    if not _SINCE.match(value):
-        raise DatabaseError(f"--since {value!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-    return (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
+    """``2022``, ``2022-03`` or ``2022-03-15`` as the first day it names (``YYYY-MM-DD``);
+    anything else, ``2022-13`` or ``2023-02-29`` among them, is refused."""
+    day = ((value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]) if _SINCE.match(value) else ""
+    try:
+        return date.fromisoformat(day).isoformat()
+    except ValueError:
+        raise DatabaseError(f"--since {value!r}: expected a real date as YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
 _FILTERS = {
@@ -106,6 +111,9 @@ def search(engine: Engine, query: str, country: str | None = None, since: str | 
         sql = (f"SELECT {_COLUMNS}, -bm25(blocks_fts) AS rank "
                "FROM blocks_fts JOIN blocks b ON b.id = blocks_fts.rowid JOIN documents d ON d.id = b.doc_id "
                f"WHERE blocks_fts MATCH :q AND {' AND '.join(where)} ORDER BY rank DESC, b.id LIMIT :limit")
-    with engine.connect() as conn:
-        rows = conn.execute(text(sql), params).all()
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(sql), params).all()
+    except DBAPIError as exc:
+        raise DatabaseError(f"search failed: {driver_message(exc)}") from None
     return [SearchHit(*row) for row in rows]

@@ -4,6 +4,7 @@ A document is identified by the sha256 of its raw bytes: the same bytes arriving
 from the same or another place, are "unchanged" and write nothing. Each document is one
 transaction, so a crash or a concurrent writer never leaves half a document behind, and a
 failed document is a row too (status 'failed'), so users can see what did not make it.
+A ``source_url`` is stored only when it is an http(s) address (:func:`web_address`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
@@ -46,6 +48,17 @@ class StoreResult:
 
     doc_id: int
     status: Literal["new", "unchanged", "failed"]
+
+
+def web_address(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address with a host, else None: a page's canonical link
+    or a feed's link may be ``javascript:``, ``file:`` or ``data:``, which no reader should
+    be handed as where a fact came from."""
+    try:
+        parts = urlsplit(url.strip()) if url else None
+    except ValueError:  # e.g. a malformed IPv6 host
+        return None
+    return url.strip() if parts and parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def _database_errors(func: Callable[P, T]) -> Callable[P, T]:
@@ -85,7 +98,7 @@ def store_document(
     sha = hashlib.sha256(raw.content).hexdigest()
     values = {
         "uri": raw.uri,
-        "source_url": converted.source_url or raw.source_url,
+        "source_url": web_address(converted.source_url) or web_address(raw.source_url),
         "title": converted.title,
         "published": converted.published,
         "authors": "; ".join(converted.authors) or None,
@@ -138,7 +151,7 @@ def record_failure(
     sha = hashlib.sha256(raw.content).hexdigest() if raw.content else None
     values = {
         "uri": raw.uri,
-        "source_url": raw.source_url,
+        "source_url": web_address(raw.source_url),
         "media_type": raw.media_type_hint,
         "sha256": sha,
         "status": "failed",
@@ -319,7 +332,7 @@ def seen_again(engine: Engine, sha256: str, uri: str, source_url: str | None = N
             ).first()
             if found is None:
                 return None
-            _see_location(conn, found.id, uri, source_url)
+            _see_location(conn, found.id, uri, web_address(source_url))
             return StoreResult(found.id, "unchanged")
 
     try:

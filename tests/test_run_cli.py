@@ -37,7 +37,7 @@ def test_run_refuses_a_bad_configuration(tmp_path: Path) -> None:
 
     result = runner.invoke(app, ["run", "--config", str(config)])
 
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "source[1].urll: unknown key" in result.output
 
 

@@ -90,7 +90,7 @@ def test_the_search_command(samples_db: Engine, db_url: str) -> None:
     assert found.output.splitlines()[0].startswith("doc_id,doc_uri,source_url,title,page,start_char,end_char,text")
     assert "Cologne Cathedral spent the season" in found.output
     assert nothing.exit_code == 1 and "give at least one word" in nothing.output
-    assert bad_since.exit_code == 1 and "expected YYYY, YYYY-MM or YYYY-MM-DD" in bad_since.output
+    assert bad_since.exit_code == 2 and "expected a real date as YYYY, YYYY-MM or YYYY-MM-DD" in bad_since.output
 
 
 @pytest.mark.parametrize(("query", "expected"), [
