@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +28,16 @@ from claimtrail.db.sqlcheck import read_only_statement
 _PG_READ_ONLY_VIOLATION = "25006"  # SQLSTATE read_only_sql_transaction
 
 
+def plain_number(value: Any) -> Any:
+    """A whole REAL or NUMERIC value as an int, anything else as it is: counts are stored
+    as REAL, and every output format should say ``4 gunmen``, not ``4.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
 def query_readonly(url: str, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one read-only statement and return its column names and rows.
 
@@ -48,7 +59,7 @@ def query_readonly(url: str, sql: str) -> tuple[list[str], list[tuple[Any, ...]]
                 cursor.execute(statement)
             if cursor.description is None:
                 return [], []
-            return [d[0] for d in cursor.description], [tuple(r) for r in cursor.fetchall()]
+            return [d[0] for d in cursor.description], [tuple(map(plain_number, r)) for r in cursor.fetchall()]
     except DBAPIError as exc:
         message = driver_message(exc)
         raise DatabaseError(f"cannot open database {describe(parsed)}: {message}") from None
