@@ -131,8 +131,8 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, db: str | None = None) ->
     """
     from claimtrail.settings import default_db_url, quiet_prefect
 
-    paths = [os.fspath(p) for p in paths]
-    missing = [p for p in paths if not Path(p).exists()]
+    given = [os.fspath(p) for p in paths]
+    missing = [p for p in given if not Path(p).exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
     quiet_prefect()  # before Prefect is imported
@@ -140,4 +140,4 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, db: str | None = None) ->
     from claimtrail.prefect_api import flow_session
 
     with flow_session(warm_up=load_pipeline):
-        return ingest_flow(paths, db or default_db_url())
+        return ingest_flow(given, db or default_db_url())

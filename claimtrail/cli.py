@@ -15,19 +15,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
-from typer._click import Command, Parameter
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from claimtrail.settings import default_db_url, quiet_prefect
 
+if TYPE_CHECKING:
+    from typer._click import Command, Parameter
+
 quiet_prefect()  # before anything imports Prefect
+
 
 class _Group(TyperGroup):
     """A command group whose help shows readable value types.
@@ -271,9 +274,11 @@ def reprocess(
     db: DbOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Every document, not only the outdated ones.")] = False,
 ) -> None:
-    """Extract again, from the stored text, every document extracted by another pipeline
-    version (claimtrail, its rule code or files, or the spaCy model changed); nothing is
-    fetched or converted again."""
+    """Extract again, from the stored text, every document extracted by another pipeline version.
+
+    A version names claimtrail, its rule code and files, and the spaCy model. Nothing is
+    fetched or converted again.
+    """
     url = db or default_db_url()
     _open_or_fail(url)
     from claimtrail.flows.reprocess import reprocess as reprocess_flow
@@ -382,9 +387,11 @@ def run_command(
 ) -> None:
     """One pass over every source in the configuration, now (what the nightly run does).
 
-    Exit status: 0 when the run finished (failed documents are recorded, see claimtrail
-    runs); 2 when no source is configured; 3 when every source failed, and with --strict
-    when any source or document failed; 1 for other errors (configuration, database).
+    Exit status:
+    0: the run finished (failed documents are recorded: see claimtrail runs);
+    2: no source is configured;
+    3: every source failed (with --strict: any source or document failed);
+    1: another error (the configuration, the database).
     """
     from claimtrail.config import ConfigError, load_config
 
