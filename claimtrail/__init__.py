@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 
-def convert(source: str | os.PathLike[str] | bytes, *, media_type: str | None = None) -> ConvertedDocument:
+def convert(path_or_bytes: str | os.PathLike[str] | bytes, *, media_type: str | None = None) -> ConvertedDocument:
     """A file (path) or its bytes -> canonical text, structure and metadata.
 
     The type is sniffed from the bytes as ``claimtrail ingest`` does (a ``.pdf`` that is an
@@ -66,10 +66,10 @@ def convert(source: str | os.PathLike[str] | bytes, *, media_type: str | None = 
     """
     from claimtrail.extractors import convert as conversion
 
-    if isinstance(source, bytes):
-        raw = RawDocument(uri="", content=source)
+    if isinstance(path_or_bytes, bytes):
+        raw = RawDocument(uri="", content=path_or_bytes)
     else:
-        path = Path(source).expanduser().resolve()
+        path = Path(path_or_bytes).expanduser().resolve()
         raw = RawDocument(uri=str(path), content=path.read_bytes())
     if media_type is None:
         return conversion.convert(raw)
@@ -105,10 +105,10 @@ def extract_text(text: str, *, published: str | None = None, title: str | None =
     return extract(document)
 
 
-def extract_file(source: str | os.PathLike[str] | bytes, *, media_type: str | None = None) -> Extraction:
+def extract_file(path_or_bytes: str | os.PathLike[str] | bytes, *, media_type: str | None = None) -> Extraction:
     """Convert a file (path or bytes; HTML, PDF, text, Markdown) and extract from it;
     see :func:`convert` for ``media_type`` and the errors raised."""
-    return extract(convert(source, media_type=media_type))
+    return extract(convert(path_or_bytes, media_type=media_type))
 
 
 def load_pipeline() -> Language:
