@@ -8,35 +8,90 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from claimtrail.settings import QUERY_TIMEOUT_S, default_db_url, quiet_prefect
 
+if TYPE_CHECKING:
+    from typer._click import Command, Parameter
+
 quiet_prefect()  # before anything imports Prefect
 
+
+class _Group(TyperGroup):
+    """A command group whose help shows readable value types.
+
+    typer 0.29 prints Python annotations as types (``--help <bool>``, ``PATHS...
+    <list[str]>``) and, for arguments, even over a metavar. Here a flag shows no type, an
+    argument its name only, and an option its metavar, else click's names (``TEXT``,
+    ``INTEGER``, ``table|csv|json``).
+    """
+
+    def get_params(self, ctx: typer.Context) -> list[Parameter]:
+        return [_readable(param, ctx) for param in super().get_params(ctx)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Command | None:
+        command = super().get_command(ctx, cmd_name)
+        for param in command.get_params(ctx) if command is not None else ():
+            _readable(param, ctx)
+        return command
+
+
+_TYPE_NAMES = {"str": "TEXT", "int": "INTEGER", "int range": "INTEGER", "float": "NUMBER",
+               "float range": "NUMBER", "path": "PATH", "Path": "PATH"}
+
+
+def _readable(param: Parameter, ctx: typer.Context) -> Parameter:
+    if isinstance(param, TyperArgument):
+        param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # its name says it
+    elif isinstance(param, TyperOption) and param.metavar is None:
+        label = "" if param.is_flag else param.display_type(ctx).strip("<>")
+        param.metavar = _TYPE_NAMES.get(label, label)
+    return param
+
+
 app = typer.Typer(
-    help="Turn policy briefs and analyst reports into a queryable database of sourced facts.",
+    cls=_Group,
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # messages carry paths and URLs: never cut them
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="SQLAlchemy URL; default $CLAIMTRAIL_DB, else sqlite:///claimtrail.db"),
+    typer.Option("--db", metavar="URL", help="SQLAlchemy URL; default $CLAIMTRAIL_DB, else sqlite:///claimtrail.db"),
 ]
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        from claimtrail import __version__
+
+        console.print(f"claimtrail {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print claimtrail's version and exit.")] = False,
+) -> None:
+    """Turn policy briefs and analyst reports into a queryable database of sourced facts."""
 
 
 class Format(StrEnum):
@@ -91,13 +146,15 @@ def ingest(
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
     total = len(discover_files(paths))
+    started = time.monotonic()
     with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                    console=console, transient=True) as progress:
         bar = progress.add_task("ingesting", total=total)
         summary = ingest_flow(paths, url, on_document=lambda _: progress.advance(bar), timeout=timeout,
                               max_bytes=max_bytes, max_memory_mb=max_memory or None)
     totals = database.summary(database.open_database(url))
-    table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents seen")
+    table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents seen "
+                        f"in {_duration(time.monotonic() - started)}")
     for column in ("new", "unchanged", "failed", "documents in db", "mentions", "claims"):
         table.add_column(column, justify="right")
     table.add_row(*(str(summary.count(s)) for s in ("new", "unchanged", "failed")),
@@ -244,18 +301,23 @@ def reprocess(
     db: DbOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Every document, not only the outdated ones.")] = False,
 ) -> None:
-    """Extract again, from the stored text, every document extracted by an older pipeline
-    (code or rule files changed); nothing is fetched or converted again."""
+    """Extract again, from the stored text, every document extracted by another pipeline version.
+
+    A version names claimtrail, its rule code and files, and the spaCy model. Nothing is
+    fetched or converted again.
+    """
     url = db or default_db_url()
     _open_or_fail(url)
     from claimtrail.flows.reprocess import reprocess as reprocess_flow
 
+    started = time.monotonic()
     with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                    console=console, transient=True) as progress:
         bar = progress.add_task("reprocessing", total=None)
         summary = reprocess_flow(url, everything, on_document=lambda _: progress.advance(bar))
     console.print(f"run {summary.run_id}: {summary.count('reprocessed')} documents extracted again with pipeline "
-                  f"{summary.version}, {summary.count('failed')} failed (they keep their extraction)",
+                  f"{summary.version} in {_duration(time.monotonic() - started)}, "
+                  f"{summary.count('failed')} failed (they keep their extraction)",
                   highlight=False, soft_wrap=True)
     for outcome in summary.outcomes:
         if outcome.status == "failed":
@@ -338,7 +400,7 @@ def audit(
     console.print(sampled)
 
 
-db_app = typer.Typer(help="The database itself: its schema.", no_args_is_help=True)
+db_app = typer.Typer(cls=_Group, help="The database itself: its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -363,7 +425,8 @@ def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
 
 ConfigOption = Annotated[
     str | None,
-    typer.Option("--config", help="Configuration file; default $CLAIMTRAIL_CONFIG, else ./claimtrail.toml"),
+    typer.Option("--config", metavar="FILE",
+                 help="Configuration file; default $CLAIMTRAIL_CONFIG, else ./claimtrail.toml"),
 ]
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -381,19 +444,39 @@ def init(config: ConfigOption = None) -> None:
         path = write_example(config_path(config))
     except ConfigError as exc:
         raise fail(str(exc)) from None
-    console.print(Text.assemble(f"wrote {path}: list your sources in it, then run ", ("claimtrail run", "bold")),
-                  highlight=False)
+    console.print(Text.assemble(f"wrote {path}: its example sources are commented out; uncomment or add yours, "
+                                "then run ", ("claimtrail run", "bold")), highlight=False, soft_wrap=True)
+
+
+NO_SOURCE_EXIT = 2  # `claimtrail run` with no source configured
+FAILED_EXIT = 3  # `claimtrail run` where every source failed (with --strict: anything failed)
 
 
 @app.command("run")
-def run_command(config: ConfigOption = None, db: DbOption = None) -> None:
-    """One pass over every source in the configuration, now (what the nightly run does)."""
+def run_command(
+    config: ConfigOption = None,
+    db: DbOption = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 3 when anything failed (a source or one document), not only when every source did.",
+    )] = False,
+) -> None:
+    """One pass over every source in the configuration, now (what the nightly run does).
+
+    Exit status:
+    0: the run finished (failed documents are recorded: see claimtrail runs);
+    2: no source is configured;
+    3: every source failed (with --strict: any source or document failed);
+    1: another error (the configuration, the database).
+    """
     from claimtrail.config import ConfigError, load_config
 
     try:
         settings = load_config(config, db=db)
     except ConfigError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
+    if not settings.sources:
+        raise fail(f"{settings.path}: no source is configured; add a [[source]] table "
+                   "(the example that claimtrail init writes has them commented out)", NO_SOURCE_EXIT)
     _open_or_fail(settings.database)
     from claimtrail.flows.run import run as run_flow
 
@@ -402,6 +485,11 @@ def run_command(config: ConfigOption = None, db: DbOption = None) -> None:
         bar = progress.add_task("running", total=None)
         summary = run_flow(settings, on_document=lambda _: progress.advance(bar))
     _print_run(summary, settings.database)
+    failed = [s.name for s in summary.sources if s.outcomes and all(o.status == "failed" for o in s.outcomes)]
+    every = len(failed) == len(summary.sources)
+    if every or (strict and summary.count("failed")):
+        fail(f"every source failed: {', '.join(failed)}" if every else f"--strict: {summary.count('failed')} failed")
+        raise typer.Exit(FAILED_EXIT)
 
 
 @app.command()
@@ -433,7 +521,7 @@ def runs(
     for column in ("run", "kind", "started (UTC)", "took", *statuses):
         table.add_column(column, justify="left" if column in ("kind", "started (UTC)") else "right", no_wrap=True)
     for r in records:
-        took = f"{(r.finished_at - r.started_at).total_seconds():.1f} s" if r.finished_at else r.status
+        took = _duration((r.finished_at - r.started_at).total_seconds()) if r.finished_at else r.status
         if r.status == "interrupted":
             took = f"interrupted after {took}" if r.finished_at else "interrupted"
         table.add_row(str(r.id), r.kind, f"{r.started_at:%Y-%m-%d %H:%M}", took,
@@ -503,14 +591,21 @@ def _read_only_or_fail(url: str, timeout: float | None = None):  # noqa: ANN202 
         return database.read_only_engine(url, timeout)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
+def _duration(seconds: float) -> str:
+    """``4.2 s``, ``3 min 05 s``, ``2 h 03 min``."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a flows.run.RunSummary
     from claimtrail import db as database
     from claimtrail.flows.run import STATUSES
 
+    took = _duration((summary.finished_at - summary.started_at).total_seconds())
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents from "
-                        f"{len(summary.sources)} sources")
+                        f"{len(summary.sources)} sources in {took}")
     table.add_column("source")
     table.add_column("kind")
     for status in STATUSES:

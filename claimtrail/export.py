@@ -26,6 +26,7 @@ import pycountry
 
 from claimtrail.db.export import COLUMNS
 from claimtrail.db.store import web_address
+from claimtrail.db.query import plain_number
 
 FRAGMENT_WORDS = 4  # words of the quote's start and end in a text fragment
 # ACLED's own column is for deaths: a count of people killed, or of deaths; other counts
@@ -69,7 +70,7 @@ def _fragment(words: str) -> str:
 
 def records(claims: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for claim in claims:
-        yield {**claim, "link": deep_link(claim)}
+        yield {**claim, "value": plain_number(claim["value"]), "link": deep_link(claim)}
 
 
 def acled_rows(claims: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -83,15 +84,11 @@ def acled_rows(claims: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             "event_date": day, "year": day[:4], "country": getattr(country, "common_name", None) or getattr(country, "name", ""),
             "iso": int(country.numeric) if country else "", "iso3": claim["country"] or "",
             "actor1": claim["actor"] or "", "actor2": "",
-            "fatalities": _number(claim["value"]) if fatal else "",
-            "count": "" if fatal else _number(claim["value"]), "count_unit": "" if fatal else claim["unit"] or "",
+            "fatalities": plain_number(claim["value"]) if fatal else "",
+            "count": "" if fatal else plain_number(claim["value"]), "count_unit": "" if fatal else claim["unit"] or "",
             "qualifier": claim["qualifier"] or "", "source": claim["title"] or claim["source_url"] or claim["doc_uri"],
             "source_url": claim["source_url"] or "", "notes": claim["quote"], "link": claim["link"],
         }
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 def inert(cell: object) -> object:

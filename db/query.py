@@ -15,6 +15,7 @@ import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -44,6 +45,16 @@ _PRIVILEGES = (
     "array(SELECT g FROM unnest(%s::text[]) AS g WHERE pg_has_role(r.oid, g, 'MEMBER')) "
     "FROM pg_roles r WHERE r.rolname IN (current_user, session_user)"
 )
+
+
+def plain_number(value: Any) -> Any:
+    """A whole REAL or NUMERIC value as an int, anything else as it is: counts are stored
+    as REAL, and every output format should say ``4 gunmen``, not ``4.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
 
 
 class PrivilegedRoleError(DatabaseError):
@@ -89,8 +100,8 @@ def run_query(url: str, sql: str, *, timeout: float | None = QUERY_TIMEOUT_S, ma
                 return QueryResult([])
             columns = [d[0] for d in cursor.description]
             if max_rows is None:
-                return QueryResult(columns, [tuple(r) for r in cursor.fetchall()])
-            rows = [tuple(r) for r in cursor.fetchmany(max_rows)]
+                return QueryResult(columns, [tuple(map(plain_number, r)) for r in cursor.fetchall()])
+            rows = [tuple(map(plain_number, r)) for r in cursor.fetchmany(max_rows)]
             return QueryResult(columns, rows, more=_count_rest(cursor))
     except DBAPIError as exc:
         raise DatabaseError(f"cannot open database {describe(parsed)}: {driver_message(exc)}") from None

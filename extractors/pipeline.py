@@ -11,10 +11,12 @@ gazetteers) first, then the model's own components, then ``claimtrail_places`` -
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -23,7 +25,7 @@ from spacy.util import compile_infix_regex
 import claimtrail
 from claimtrail.extractors import actors, claims, counts, dates, places, sentences  # noqa: F401  (registers components)
 from claimtrail.extractors.context import DocContext
-from claimtrail.extractors.gazetteer import data_fingerprint, entries, phrase_patterns
+from claimtrail.extractors.gazetteer import actor_files, data_fingerprint, entries, phrase_patterns
 from claimtrail.extractors.places import GAZETTEER_KEY
 from claimtrail.schema import Block, ConvertedDocument, Extraction, ExtractionError, Mention
 
@@ -68,7 +70,27 @@ def load_pipeline() -> Language:
 
 
 def pipeline_version() -> str:
-    return f"{claimtrail.__version__}+{data_fingerprint()}"
+    """What decides an extraction, so that ``claimtrail reprocess`` redoes every document
+    extracted by anything else: claimtrail's version, a hash of the rule code (every module
+    of this package) and of the rule and gazetteer files, and the spaCy model's name and
+    version. Computed once per process (per set of user actor files)."""
+    return _pipeline_version(tuple(actor_files()))
+
+
+@lru_cache(maxsize=4)
+def _pipeline_version(user_actor_files: tuple[Path, ...]) -> str:  # noqa: ARG001 - the cache key
+    meta = load_pipeline().meta
+    rules = fingerprint(sorted(Path(__file__).parent.rglob("*.py")), Path(__file__).parent)
+    return f"{claimtrail.__version__}+{rules}.{data_fingerprint()}.{meta['lang']}_{meta['name']}-{meta['version']}"
+
+
+def fingerprint(files: list[Path], root: Path) -> str:
+    """Hash of the files' names (relative to ``root``) and contents."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def chunks(converted: ConvertedDocument) -> list[tuple[int, int, list[Block]]]:

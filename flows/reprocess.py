@@ -1,5 +1,5 @@
 """The reprocess flow: extraction again, on stored text, for documents extracted by an
-older pipeline version (code version + hash of the rule and gazetteer files). Nothing is
+older pipeline version (claimtrail, rule code, rule files and model: see `pipeline_version`). Nothing is
 fetched or converted again. A document whose new extraction fails keeps its old one and
 is counted as failed; the run goes on."""
 

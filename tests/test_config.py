@@ -96,7 +96,7 @@ def test_the_shipped_example_is_valid_and_init_never_overwrites(tmp_path: Path) 
 
     write_example(target)
     config = load_config(target)
-    assert [s.name for s in config.sources] == ["crs-feed", "briefs", "archive", "shared-drive"]
+    assert config.sources == ()  # commented out (test_cli_details: valid once uncommented)
 
     target.write_text("# mine\n")
     with pytest.raises(ConfigError, match="already exists"):
