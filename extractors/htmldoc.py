@@ -53,6 +53,7 @@ from claimtrail.extractors.convert import (
     Inline,
     converter,
     dateline_date,
+    is_boilerplate,
     parse_date,
     split_authors,
 )
@@ -872,30 +873,6 @@ class _Walker:
         self.kind, self.in_row = outer, False
 
 
-@cache
-def _boilerplate() -> list[re.Pattern]:
-    """The patterns of ``data/html_boilerplate.csv``: a block that one matches is dropped."""
-    data = resources.files("claimtrail.extractors").joinpath("data/html_boilerplate.csv")
-    with data.open(encoding="utf-8") as f:
-        return [re.compile(row["pattern"]) for row in csv.DictReader(f)]
-
-
-_ONLY_URL = re.compile(r"^(?:https?://|www\.)?[\w.-]+\.[a-z]{2,}(?:/\S*)?$", re.I)
-
-
-def _is_boilerplate(kind: BlockKind, inline: Inline) -> bool:
-    """A block that is a widget's label, a credit, a bare URL or a link to another story."""
-    if kind not in ("paragraph", "heading", "list_item"):
-        return False
-    text = inline.text.rstrip(" .:!…»›>|-–—")
-    if not any(ch.isalnum() for ch in text) or _ONLY_URL.match(text):
-        return True
-    if any(pattern.match(text) for pattern in _boilerplate()):
-        return True
-    linked = sum(end - start for _, start, end in inline.links)
-    return kind == "paragraph" and len(text) < 150 and linked >= 0.9 * len(inline.text)
-
-
 def _ld_body(ld: list[dict], items: Items, base: str | None) -> Items | None:
     """The JSON-LD ``articleBody`` as blocks, when it holds over twice the text found in
     the page: the article is rendered by scripts, and the markup has only its teaser."""
@@ -978,7 +955,7 @@ def _article(body: Element, meta: dict) -> Items:
         walker.element(figure)
     walker.walk(root)
     walker.flush()
-    return [(kind, inline) for kind, inline in walker.items if not _is_boilerplate(kind, inline)]
+    return [(kind, inline) for kind, inline in walker.items if not is_boilerplate(kind, inline)]
 
 
 @converter("text/html")

@@ -22,6 +22,7 @@ from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB
 from claimtrail.extractors.pipeline import extract
 from claimtrail.extractors.similarity import similarity
 from claimtrail.files import discover_files
+from claimtrail.sidecar import sidecar_metadata
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
 MAX_BYTES = DEFAULT_MAX_BYTES
@@ -57,7 +58,7 @@ def read(uri: str, max_bytes: int = MAX_BYTES) -> RawDocument:
     size = path.stat().st_size
     if size > max_bytes:
         raise ConversionError(f"file too large: {size} bytes (limit {max_bytes})")
-    return RawDocument(uri=uri, content=path.read_bytes())
+    return RawDocument(uri=uri, content=path.read_bytes(), metadata=sidecar_metadata(path) or None)
 
 
 @task(name="convert", cache_policy=NO_CACHE)
