@@ -1,0 +1,203 @@
+"""Document metadata: what a document declares (front matter, a bold ``Key:`` header), what
+its page prints, and what a sidecar or manifest beside it says; none of it is body text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from claimtrail.db import query_readonly
+from claimtrail.extractors.convert import convert, split_authors
+from claimtrail.files import discover_files
+from claimtrail.schema.records import ConvertedDocument, RawDocument
+from claimtrail.sidecar import sidecar_metadata
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def text_doc(text: str, uri: str = "note.md", **kw: object) -> ConvertedDocument:
+    return convert(RawDocument(uri=uri, content=text.encode("utf-8"), **kw))
+
+
+# ------------------------------------------------------------------------- front matter
+
+PRESS_RELEASE = """---
+title: Ministry Announces New Border Posts
+date: 2024-06-05
+author: [Ola Nordmann, "Smith, Jane"]
+url: https://example.gov/press/border-posts
+tags: [security, border]
+---
+# Ministry Announces New Border Posts
+
+The ministry opened three border posts on Monday.
+"""
+
+
+def test_front_matter_is_metadata_and_not_text() -> None:
+    doc = text_doc(PRESS_RELEASE)
+    assert doc.title == "Ministry Announces New Border Posts"
+    assert doc.published == "2024-06-05"
+    assert doc.authors == ["Ola Nordmann", "Jane Smith"]
+    assert doc.source_url == "https://example.gov/press/border-posts"
+    # The stored text, which every offset points into, starts after the front matter.
+    assert doc.text == "Ministry Announces New Border Posts\n\nThe ministry opened three border posts on Monday."
+    assert doc.blocks[0].start_char == 0
+
+
+def test_front_matter_keys_and_dates_are_read_liberally() -> None:
+    doc = text_doc("---\nTitle: A Letter\nPubDate: Tue, 4 Jun 2024 10:00:00 GMT\nAuthors: A. Writer and B. Writer\n"
+                   "Source: https://example.org/letter\n---\nDear colleagues, nine staff left.\n")
+    assert (doc.title, doc.published) == ("A Letter", "2024-06-04")
+    assert doc.authors == ["A. Writer", "B. Writer"]
+    assert doc.source_url == "https://example.org/letter"
+    for written, iso in [("2024-06-05T09:30:00Z", "2024-06-05"), ("June 5, 2024", "2024-06-05"),
+                         ("5 June 2024", "2024-06-05"), ("06/05/2024", "2024-06-05"), ("March 2025", "2025-03-01")]:
+        assert text_doc(f"---\npublication_date: {written}\n---\nText.\n").published == iso, written
+
+
+def test_a_non_web_address_is_not_a_source_url() -> None:
+    assert text_doc("---\nurl: file:///home/me/letter.md\n---\nText.\n").source_url is None
+
+
+def test_malformed_front_matter_is_read_line_by_line_and_never_becomes_text() -> None:
+    # An unquoted colon in the title is not valid YAML; one slip must not lose the rest, and
+    # the block is still metadata, so no "title:" line appears in the text.
+    doc = text_doc("---\ntitle: Iran: The Deal Explained\ndate: 12 May 2025\nauthors:\n  - Ana Ruiz\n  - Li Wei\n---\n"
+                   "Body of the note.\n")
+    assert doc.title == "Iran: The Deal Explained"
+    assert doc.published == "2025-05-12"
+    assert doc.authors == ["Ana Ruiz", "Li Wei"]
+    assert doc.text == "Body of the note."
+
+
+def test_prose_between_two_rules_is_text_not_front_matter() -> None:
+    # YAML reads a sentence as a string, not a mapping: that was never front matter.
+    doc = text_doc("---\nA paragraph set off by rules.\n---\nMore text.\n")
+    assert "A paragraph set off by rules." in doc.text
+
+
+# ------------------------------------------------------------- research-service pages
+
+CRS_PAGE = """# Drones in Border Security
+
+**Product Type:** In Focus
+**Report No.:** IF99999
+**Version:** 4
+**Publication Date:** 04/20/2026
+**Author(s):** Feickert, Andrew
+**Source:** https://www.congress.gov/crs-product/IF99999
+
+---
+[Citation](https://crs.example/#citation)[Subscribe](https://crs.example/alerts)[Share](https://crs.example/#share)
+
+# Drones in Border Security
+
+| **CRS Product Type:** | In Focus
+| **Publication Date:** | 04/20/2026
+
+[Download PDF (374KB)](https://crs.example/IF99999.4.pdf)    | [PDF Version History](https://crs.example/#)
+
+- [April 20, 2026 (IF99999 - Version: 4)](https://crs.example/IF99999.4.pdf)
+- [May 2, 2025 (IF99999 - Version: 3)](https://crs.example/IF99999.3.pdf)
+[Listen](https://speak.example/?id=1)Drones in Border Security Updated April 20, 2026   (IF99999)
+
+Overview
+
+Border agencies flew 40 drones in 2025.
+
+Disclaimer:
+ These documents were prepared by a research service. As a work of the United States Government, they are not subject to copyright protection in the United States.
+"""
+
+
+def test_bold_key_header_is_metadata_with_first_name_first() -> None:
+    doc = text_doc(CRS_PAGE, uri="IF99999.md")
+    assert doc.title == "Drones in Border Security"
+    assert doc.published == "2026-04-20"
+    assert doc.authors == ["Andrew Feickert"]
+    assert doc.source_url == "https://www.congress.gov/crs-product/IF99999"
+
+
+def test_web_furniture_and_publisher_notice_are_not_body() -> None:
+    # Kept: the title, the section heading and the prose. Gone: the header fields, the
+    # navigation links, the repeated title, the overview table, the download link, the
+    # version history, the "Listen" masthead and the disclaimer.
+    doc = text_doc(CRS_PAGE, uri="IF99999.md")
+    assert doc.text == "Drones in Border Security\n\nOverview\n\nBorder agencies flew 40 drones in 2025."
+
+
+def test_surname_first_names_are_turned_round_but_other_commas_are_not() -> None:
+    assert split_authors("Blanchard, Christopher M.; Thomas, Clayton") == ["Christopher M. Blanchard", "Clayton Thomas"]
+    assert split_authors("John Smith, Reuters") == ["John Smith, Reuters"]
+    assert split_authors("Smith, Jr.") == ["Smith, Jr."]
+
+
+# ---------------------------------------------------------------------- encyclopedia
+
+def test_encyclopedia_subject_in_capitals_names_the_article() -> None:
+    # A plain-text mirror drops the heading and prints the bold subject in capitals; the
+    # file is named after the page, which gives the title its proper case.
+    doc = text_doc("The SIEGE OF EXAMPLETOWN lasted from 3 May to 9 June 1901.\n\nAftermath\n\nTwelve houses burned.\n\n"
+                   "Category:Sieges Category:1901 events\n", uri="/data/Siege_of_Exampletown.md")
+    assert doc.title == "Siege of Exampletown"
+    assert "Category" not in doc.text
+
+
+def test_real_encyclopedia_article_gets_its_title() -> None:
+    path = CORPUS / "policy/wikipedia/November_2016_Kabul_suicide_bombing.md"
+    doc = convert(RawDocument(uri=str(path), content=path.read_bytes()))
+    assert doc.title == "November 2016 Kabul suicide bombing"
+    assert "Category:" not in doc.text
+
+
+# ----------------------------------------------------------------- sidecars, manifests
+
+def test_caller_metadata_overrides_what_the_document_says() -> None:
+    doc = text_doc(PRESS_RELEASE, metadata={"Title": "Border Posts (official)", "published": "2024-06-07",
+                                            "authors": "Desk, Press"})
+    assert (doc.title, doc.published, doc.authors) == ("Border Posts (official)", "2024-06-07", ["Press Desk"])
+    assert doc.source_url == "https://example.gov/press/border-posts"  # not given: the document's own
+
+
+def test_sidecar_beats_manifest_and_either_name_form_is_found(tmp_path: Path) -> None:
+    (tmp_path / "briefs").mkdir()
+    brief, memo = tmp_path / "briefs" / "brief.txt", tmp_path / "briefs" / "memo.pdf"
+    brief.write_text("Five plots were disrupted.")
+    (tmp_path / "MANIFEST.tsv").write_text(
+        "file\ttitle\tpublished\turl\tauthors\n"
+        "briefs/brief.txt\tManifest Title\t2023-01-02\thttps://example.org/b\tAda Lovelace; Grace Hopper\n"
+        "memo.pdf\tWrong Folder\t\t\t\n")
+    (tmp_path / "briefs" / "brief.meta.json").write_text(json.dumps({"title": "Sidecar Title"}))
+    (tmp_path / "briefs" / "memo.pdf.meta.yaml").write_text("title: Memo\ndate: 2022-02-03\n")
+
+    assert sidecar_metadata(brief) == {"title": "Sidecar Title", "published": "2023-01-02",
+                                       "url": "https://example.org/b", "authors": "Ada Lovelace; Grace Hopper"}
+    # A manifest row names the path from the manifest's folder; "memo.pdf" there is another file.
+    assert sidecar_metadata(memo)["title"] == "Memo"
+
+
+def test_a_broken_sidecar_is_ignored_and_sidecars_are_not_documents(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Text.")
+    (tmp_path / "a.meta.json").write_text("{not json")
+    (tmp_path / "MANIFEST.csv").write_text("file,title\na.txt,From The Manifest\n")
+    assert sidecar_metadata(tmp_path / "a.txt") == {"title": "From The Manifest"}
+    assert [Path(p).name for p in discover_files([str(tmp_path)])] == ["a.txt"]
+
+
+def test_ingest_applies_a_dropped_folders_manifest(tmp_path: Path) -> None:
+    from claimtrail.flows.ingest import ingest
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "note.txt").write_text("Three convoys were stopped in 2024.")
+    (inbox / "MANIFEST.csv").write_text('file,title,published,url,authors\n'
+                                        'note.txt,Convoy Note,12 March 2024,https://example.org/n,"Doe, Jane"\n')
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    summary = ingest([str(inbox)], url)
+
+    assert [Path(o.uri).name for o in summary.outcomes] == ["note.txt"]
+    _, rows = query_readonly(url, "select title, published, source_url, authors, text from v_documents")
+    assert rows == [("Convoy Note", "2024-03-12", "https://example.org/n", "Jane Doe",
+                     "Three convoys were stopped in 2024.")]
