@@ -258,13 +258,14 @@ _DATELINE = re.compile(
 )
 
 
-def dateline_date(line: str) -> str | None:
+def dateline_date(line: str, month_is_enough: bool = False) -> str | None:
     """The date of a line that is only a date ("Sep 11, 2023", "Updated April 9, 2026",
-    "Published: 12 February 2025 (IF123)"), else None."""
+    "Published: 12 February 2025 (IF123)", with ``month_is_enough`` also "March 2025"),
+    else None."""
     m = _DATELINE.match(line.strip())
     if not m or not re.search(r"\b(?:1[89]|20)\d\d\b", m.group("d")) or len(m.group("d").split()) > 5:
         return None
-    return parse_date(m.group("d"))
+    return parse_date(m.group("d"), month_is_enough)
 
 
 # ------------------------------------------------------------------- declared metadata

@@ -201,3 +201,30 @@ def test_ingest_applies_a_dropped_folders_manifest(tmp_path: Path) -> None:
     _, rows = query_readonly(url, "select title, published, source_url, authors, text from v_documents")
     assert rows == [("Convoy Note", "2024-03-12", "https://example.org/n", "Jane Doe",
                      "Three convoys were stopped in 2024.")]
+
+
+# ------------------------------------------------------------------------------ PDFs
+
+def pdf_doc(path: Path) -> ConvertedDocument:
+    return convert(RawDocument(uri=str(path), content=path.read_bytes()))
+
+
+def test_printed_date_on_page_one_wins_over_the_files_date() -> None:
+    # Page 1 prints "April 16, 2026" on a line of its own; the file was made a day later.
+    doc = pdf_doc(CORPUS / "policy/crs/IF13204v2-china-s-15th-five-year-plan-s-t-and-economic-pri.pdf")
+    assert doc.published == "2026-04-16"
+    # A masthead line "<district> April 6, 2016 <street address>"; CreationDate says April 5.
+    assert pdf_doc(CORPUS / "pdf/cupertino_usd_4-6-16.pdf").published == "2016-04-06"
+
+
+def test_printed_title_wins_over_a_title_field_not_on_the_page() -> None:
+    # The Title field says "PDF avec Structure"; page 1 prints "Titre du document".
+    assert pdf_doc(CORPUS / "pdf/pdf_structure.pdf").title == "Titre du document"
+    # A Title field that is a file name is no title; an account name is no author.
+    scotus = pdf_doc(CORPUS / "pdf/scotus-transcript-p1.pdf")
+    assert scotus.title != "10811.exe" and scotus.authors == []
+
+
+def test_crs_pdf_disclaimer_is_not_text() -> None:
+    doc = pdf_doc(CORPUS / "policy/crs/IF11783v7-biometric-technologies-and-global-security.pdf")
+    assert "Disclaimer" not in doc.text and "Government" not in doc.text[-400:]
