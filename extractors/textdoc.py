@@ -66,7 +66,7 @@ _EMPH_STAR = re.compile(r"(?<![\w*\\])(\*{1,3})(?=\S)(.+?)(?<=[^\s\\])\1(?![\w*]
 _EMPH_UNDER = re.compile(r"(?<![\w\\])(_{1,2})(?=\S)(.+?)(?<=[^\s\\])\1(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
-_CITATION = re.compile(r"\[\d{1,3}\](?!\()")  # wiki footnote markers: "2016.[1][2]"
+_CITATION = re.compile(r"\[(?:\d{1,3}|edit|citation needed)\](?!\()")  # wiki markers: "2016.[1][2]", "Background[edit]"
 
 
 def _strip_markup(s: str) -> str:

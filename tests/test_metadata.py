@@ -228,3 +228,36 @@ def test_printed_title_wins_over_a_title_field_not_on_the_page() -> None:
 def test_crs_pdf_disclaimer_is_not_text() -> None:
     doc = pdf_doc(CORPUS / "policy/crs/IF11783v7-biometric-technologies-and-global-security.pdf")
     assert "Disclaimer" not in doc.text and "Government" not in doc.text[-400:]
+
+
+# ------------------------------------------------------------------ encyclopedia HTML
+
+WIKI_PAGE = """<html><head><title>Siege of Exampletown - Wikipedia</title></head><body>
+<a class="mw-jump-link" href="#nav">Jump to navigation</a>
+<div id="content" role="main"><h1 id="firstHeading">Siege of Exampletown</h1>
+<div class="mw-parser-output">
+<table class="infobox vevent"><tr><th>Date</th><td>3 May 1901</td></tr><tr><th>Casualties</th><td>120 killed</td></tr></table>
+<p>The <b>Siege of Exampletown</b> was a five-week siege in which 120 defenders were killed.<sup class="reference">[1]</sup></p>
+<div id="toc" class="toc"><h2>Contents</h2><ul><li><a href="#Aftermath">1 Aftermath</a></li></ul></div>
+<h2><span class="mw-headline">Aftermath</span><span class="mw-editsection">[<a href="/w/index.php?action=edit">edit</a>]</span></h2>
+<p>After the siege the town was rebuilt, and 35 houses were restored by the provincial government.</p>
+<h2><span class="mw-headline">References</span></h2>
+<div class="reflist"><ol class="references"><li>Smith, J. (1902). The Siege. p. 44.</li></ol></div>
+<div class="navbox"><a href="/wiki/A">Siege of A</a> · <a href="/wiki/B">Siege of B</a></div>
+<div id="catlinks" class="catlinks">Categories: <a href="/wiki/Category:Sieges">Sieges</a></div>
+</div></div></body></html>"""
+
+
+def test_encyclopedia_page_chrome_is_not_body_text() -> None:
+    doc = text_doc(WIKI_PAGE, uri="Siege_of_Exampletown.html")
+    assert doc.title == "Siege of Exampletown"
+    assert doc.text == (
+        "Siege of Exampletown\n\n"
+        "The Siege of Exampletown was a five-week siege in which 120 defenders were killed.\n\n"
+        "Aftermath\n\nAfter the siege the town was rebuilt, and 35 houses were restored by the provincial government."
+    )
+
+
+def test_edit_markers_in_saved_wiki_text_are_dropped() -> None:
+    doc = text_doc("Siege of Exampletown\n\nAftermath[edit]\n\nThe town was rebuilt.[2]\n", uri="siege.txt")
+    assert doc.text == "Siege of Exampletown\n\nAftermath\n\nThe town was rebuilt."
