@@ -272,15 +272,15 @@ def dateline_date(line: str, month_is_enough: bool = False) -> str | None:
 
 
 @cache
-def _metadata_keys() -> dict[str, str]:
-    """``data/metadata_keys.csv``: a folded key -> the ConvertedDocument field it fills."""
+def _metadata_keys() -> dict[str, tuple[int, str]]:
+    """``data/metadata_keys.csv``: a folded key -> (its rank, the field it fills)."""
     data = resources.files("claimtrail.extractors").joinpath("data/metadata_keys.csv")
     with data.open(encoding="utf-8") as f:
-        return {row["key"]: row["field"] for row in csv.DictReader(f)}
+        return {row["key"]: (rank, row["field"]) for rank, row in enumerate(csv.DictReader(f))}
 
 
-def metadata_key(key: object) -> str | None:
-    """The field a metadata key names (``"Publication Date"``, ``pubDate``, ``Author(s)``)."""
+def _metadata_key(key: object) -> tuple[int, str] | None:
+    """The rank and field of a metadata key (``"Publication Date"``, ``pubDate``, ``Author(s)``)."""
     return _metadata_keys().get(re.sub(r"\(s\)|[^a-z0-9]", "", str(key).lower()))
 
 
@@ -300,16 +300,22 @@ def _declared_authors(value: object) -> list[str]:
     return split_authors(str(value)) if isinstance(value, str) else []
 
 
+def is_metadata_key(key: object) -> bool:
+    """Whether a key names a metadata field (``Publication Date``, ``pubDate``, ``Author(s)``)."""
+    return _metadata_key(key) is not None
+
+
 def metadata_fields(values: Mapping[str, object]) -> dict[str, object]:
     """Loose metadata -> the ConvertedDocument fields it gives (``title``, ``published``,
     ``authors``, ``source_url``); keys are matched case-insensitively through
-    ``data/metadata_keys.csv`` and the first usable value of each field wins. Dates may be
-    dates, datetimes or text in any common format; authors a string ("A, B and C",
-    "Last, First") or a list; a source URL counts only when it is http(s)."""
+    ``data/metadata_keys.csv``, and of two keys for one field the one listed higher there
+    wins when its value is usable (``date`` before ``updated``). Dates may be dates,
+    datetimes or text in any common format; authors a string ("A, B and C", "Last,
+    First") or a list; a source URL counts only when it is http(s)."""
     fields: dict[str, object] = {}
-    for key, value in values.items():
-        name = metadata_key(key)
-        if name is None or name in fields or value is None:
+    known = [(rank_field, value) for key, value in values.items() if (rank_field := _metadata_key(key))]
+    for (_, name), value in sorted(known, key=lambda item: item[0][0]):
+        if name in fields or value is None:
             continue
         parsed: object = None
         if name == "published":

@@ -40,6 +40,7 @@ from claimtrail.extractors.convert import (
     converter,
     dateline_date,
     is_boilerplate,
+    is_metadata_key,
     is_notice,
     is_notice_heading,
     metadata_fields,
@@ -376,14 +377,21 @@ _BOLD_KEY = re.compile(r"^\*\*([^*]{1,40}?):?\*\*:?$")
 
 
 def _header_field(unit: _Unit) -> tuple[str, str] | None:
-    """``**Key:** value`` or a ``| **Key:** | value |`` row -> (key, value), else None."""
+    """``**Key:** value`` or a ``| **Key:** | value |`` row -> (key, value), else None.
+
+    Only a metadata key (``data/metadata_keys.csv``) or a short value ("Version: 14",
+    "Topics: Foreign Affairs") makes a header field: "**Summary:** In 2024, ..." is prose.
+    """
+    pair = None
     if unit.kind == "field":
         key, _, value = _strip_markup(unit.text).partition(":")
-        return key.strip(), value.strip()
-    if unit.kind == "table_row":
+        pair = key.strip(), value.strip()
+    elif unit.kind == "table_row":
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", unit.text.strip().strip("|")) if c.strip()]
         if len(cells) <= 2 and (m := _BOLD_KEY.match(cells[0])):
-            return m.group(1).strip(), _strip_markup(cells[1]) if len(cells) == 2 else ""
+            pair = m.group(1).strip(), _strip_markup(cells[1]) if len(cells) == 2 else ""
+    if pair and (is_metadata_key(pair[0]) or len(pair[1]) <= 100 and not pair[1].endswith(".")):
+        return pair
     return None
 
 

@@ -261,3 +261,14 @@ def test_encyclopedia_page_chrome_is_not_body_text() -> None:
 def test_edit_markers_in_saved_wiki_text_are_dropped() -> None:
     doc = text_doc("Siege of Exampletown\n\nAftermath[edit]\n\nThe town was rebuilt.[2]\n", uri="siege.txt")
     assert doc.text == "Siege of Exampletown\n\nAftermath\n\nThe town was rebuilt."
+
+
+def test_a_bold_lead_in_of_prose_is_body_not_header() -> None:
+    doc = text_doc("# Brief\n\n**Summary:** In 2024, customs officers seized 40 tonnes of precursor chemicals.\n",
+                   uri="brief.md")
+    assert doc.text == "Brief\n\nSummary: In 2024, customs officers seized 40 tonnes of precursor chemicals."
+
+
+def test_the_declared_date_outranks_an_update_stamp() -> None:
+    doc = text_doc("---\nupdated: 2024-07-01\ndate: 2024-06-05\nfrom: Office of the Spokesperson\n---\nText.\n")
+    assert (doc.published, doc.authors) == ("2024-06-05", ["Office of the Spokesperson"])
