@@ -36,10 +36,13 @@ text. ``MemoryError`` is not wrapped: the caller's memory guard reports it.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from statistics import median
 from typing import Literal
 
@@ -531,6 +534,23 @@ def _printed_date(page_one: list[_Para]) -> str | None:
     return None
 
 
+_SIGNATURE = re.compile(r"^(?P<name>(?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]+),\s+(?P<role>[A-Z][a-z]+)\b[^,]{0,90}$")
+
+
+@cache
+def _roles() -> frozenset[str]:
+    data = resources.files("claimtrail.extractors").joinpath("data/author_roles.csv")
+    with data.open(encoding="utf-8") as f:
+        return frozenset(row["role"].strip() for row in csv.DictReader(f))
+
+
+def _signature(text: str) -> str | None:
+    """The name of a line that signs a report: "Jared G. Tupuola, Analyst in Foreign
+    Affairs" (roles in ``data/author_roles.csv``)."""
+    m = _SIGNATURE.match(text)
+    return m.group("name") if m and m.group("role").lower() in _roles() else None
+
+
 def _info_authors(author: str | None) -> list[str]:
     """The Author field's names; a single word there is an account name ("JOHNSCA",
     "e516160"), not an author."""
@@ -593,6 +613,7 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
 
     title = _title(info.get("Title"), per_page[0], body)
     doc = DocBuilder()
+    signed: list[str] = []
     for number, paragraphs in enumerate(per_page, start=1):
         for para in paragraphs:
             text = para.text
@@ -608,6 +629,9 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
                 kind = "title"
             elif number == 1 and dateline_date(text):
                 kind = "dateline"
+            elif signer := _signature(text):
+                kind = "byline"
+                signed.append(signer)
             elif _CAPTION.match(text) and len(text) <= 300:
                 kind = "caption"
             elif (para.size > 1.15 * body or para.bold and not _SENTENCE_END.search(text)) and len(text) <= 150:
@@ -620,9 +644,9 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
 
     document = doc.build(
         "application/pdf",
-        title=title,
+        title=re.sub(r"\b(\d+) (st|nd|rd|th)\b", r"\1\2", title) if title else None,  # a raised "th"
         published=_printed_date(per_page[0]) or _creation_date(info.get("CreationDate")),
-        authors=_info_authors(info.get("Author")),
+        authors=_info_authors(info.get("Author")) or signed,
         source_url=raw.source_url,
     )
     return PdfParts(document, furniture)

@@ -272,3 +272,12 @@ def test_a_bold_lead_in_of_prose_is_body_not_header() -> None:
 def test_the_declared_date_outranks_an_update_stamp() -> None:
     doc = text_doc("---\nupdated: 2024-07-01\ndate: 2024-06-05\nfrom: Office of the Spokesperson\n---\nText.\n")
     assert (doc.published, doc.authors) == ("2024-06-05", ["Office of the Spokesperson"])
+
+
+def test_a_signature_line_names_the_author_when_the_pdf_does_not() -> None:
+    # No Author field; the report ends "Jared G. Tupuola, Analyst in Foreign Affairs".
+    doc = pdf_doc(CORPUS / "policy/crs/IF10491v14-australia-background-and-u-s-relations.pdf")
+    assert doc.authors == ["Jared G. Tupuola"]
+    china = pdf_doc(CORPUS / "policy/crs/IF13204v2-china-s-15th-five-year-plan-s-t-and-economic-pri.pdf")
+    assert china.title == "China\u2019s 15th Five-Year Plan: S&T and Economic Priorities"  # raised "th" joined
+    assert china.authors == ["Karen M. Sutter"]
