@@ -281,3 +281,11 @@ def test_a_signature_line_names_the_author_when_the_pdf_does_not() -> None:
     china = pdf_doc(CORPUS / "policy/crs/IF13204v2-china-s-15th-five-year-plan-s-t-and-economic-pri.pdf")
     assert china.title == "China\u2019s 15th Five-Year Plan: S&T and Economic Priorities"  # raised "th" joined
     assert china.authors == ["Karen M. Sutter"]
+
+
+def test_cms_tag_lines_are_not_body_text() -> None:
+    page = ("<html><body><article><h1>Ministry Opens Border Posts</h1>"
+            "<p>The ministry opened three border posts along the northern frontier on Monday, officials said.</p>"
+            "<p>Tags: Border security, Northern province</p></article></body></html>")
+    doc = text_doc(page, uri="post.html")
+    assert "Tags" not in doc.text and "three border posts" in doc.text
