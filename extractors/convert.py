@@ -14,7 +14,8 @@ a link's span is its anchor text, or zero-width where a bare URL was cut out.
 - :class:`Inline` collects the text of one block from pieces (text nodes, link anchors,
   removed URLs), collapsing whitespace as it goes and keeping link offsets exact;
 - :class:`DocBuilder` joins blocks and records each block's span;
-- :func:`cut_urls`, :func:`split_authors`, :func:`parse_date`, :func:`dateline_date`;
+- :func:`cut_urls`, :func:`split_authors`, :func:`parse_date`, :func:`dateline_date`,
+  :data:`WRITTEN_DATE` (a date written out inside a line);
 - :func:`metadata_fields` reads loose ``key: value`` metadata (front matter, sidecars,
   manifests, bold ``**Key:**`` headers) with the keys of ``data/metadata_keys.csv``, and
   :func:`convert` lets what the caller supplies (``RawDocument.metadata``) override what
@@ -250,6 +251,13 @@ def parse_date(value: str, month_is_enough: bool = False) -> str | None:
     )
     return parsed.date().isoformat() if parsed else None
 
+
+# "November 20, 2019", "20 Nov. 2019", "2019-11-20" inside a line
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+WRITTEN_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:1[89]|20)\d\d"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:1[89]|20)\d\d"
+    r"|(?:1[89]|20)\d\d-\d\d-\d\d)\b", re.I)
 
 _DATELINE = re.compile(
     r"^(?:(?:published|updated|last updated|posted|issued|dated?)\s*:?\s*(?:on\s+)?)?"

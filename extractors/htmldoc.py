@@ -49,6 +49,7 @@ from urllib.parse import urljoin
 from bs4 import UnicodeDammit
 from bs4.dammit import EncodingDetector
 from claimtrail.extractors.convert import (
+    WRITTEN_DATE,
     DocBuilder,
     Inline,
     converter,
@@ -149,12 +150,6 @@ def _inline(text: str) -> Inline:
 # -------------------------------------------------------- dates, bylines, headlines
 
 
-# "November 20, 2019", "20 Nov. 2019", "2019-11-20" inside a line
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_PRINTED_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:1[89]|20)\d\d"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:1[89]|20)\d\d"
-    r"|(?:1[89]|20)\d\d-\d\d-\d\d)\b", re.I)
 # "Updated ...", "Published: ..." at the start of a line
 _STAMP = re.compile(r"^(?:last\s+)?(?:updated|published|posted|modified|first published|"
                     r"originally published|date|issued|released)\b", re.I)
@@ -176,7 +171,7 @@ def _dateline(text: str) -> str | bool:
         return False
     if date := dateline_date(text):
         return date
-    m = _PRINTED_DATE.search(text)
+    m = WRITTEN_DATE.search(text)
     if not m:
         return False
     if _STAMP.match(text) or not _DATE_NOISE.sub("", text[: m.start()] + text[m.end():]).strip():
@@ -277,7 +272,7 @@ def _byline_authors(root: Element) -> list[str]:
     """Authors from the first byline box ("By Emily Burack 8 January 2020, 3:51 pm")."""
     for el in _marked(root, _BYLINE_CLASS):
         text = _text(el)
-        if m := _PRINTED_DATE.search(text):
+        if m := WRITTEN_DATE.search(text):
             text = text[: m.start()]
         text = re.split(r"\s[|•·—–-]\s|\b(?:updated|published|posted)\b", text, flags=re.I)[0]
         text = _BY.sub("", text.strip())
@@ -300,7 +295,7 @@ def _printed_date(root: Element) -> str | None:
         text = _text(el)
         if re.search(r"current|today", f"{el.get('class')} {el.get('id')}", re.I):
             continue
-        m = _PRINTED_DATE.search(text) if len(text) <= 80 else None
+        m = WRITTEN_DATE.search(text) if len(text) <= 80 else None
         if m and (date := parse_date(m.group(0))):
             return date
     return None
@@ -926,7 +921,7 @@ def _label_top(items: Items, meta: dict) -> None:
         if byline := _BYLINE.match(inline.text):
             items[n] = ("byline", inline)
             meta["authors"] = meta["authors"] or split_authors(byline.group("names"))
-            m = _PRINTED_DATE.search(inline.text)
+            m = WRITTEN_DATE.search(inline.text)
             date = parse_date(m.group(0)) if m else None
         elif date := _dateline(inline.text):
             items[n] = ("dateline", inline)

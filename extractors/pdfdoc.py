@@ -50,6 +50,7 @@ import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
 from claimtrail.extractors.convert import (
+    WRITTEN_DATE,
     DocBuilder,
     Inline,
     converter,
@@ -81,7 +82,6 @@ _PRINTED_DATE = re.compile(
     r"|\d{1,2}/\d{1,2}/\d{4})",
     re.IGNORECASE,
 )
-_LOOSE_DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})\b")
 _NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶]{1,3})\s+(?=\S)")
 _CAPTION = re.compile(r"(?:Figure|Fig\.|Table|Map|Chart|Exhibit|Box|Graph)\s+[A-Z]?\d+[.:]\s", re.IGNORECASE)
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)  # in the font's name
@@ -529,7 +529,7 @@ def _printed_date(page_one: list[_Para]) -> str | None:
         if found := dateline_date(text, month_is_enough=True):
             return found
     for text in texts[:4]:
-        if len(text) <= 200 and (found := _LOOSE_DATE.search(text)):
+        if len(text) <= 200 and (found := WRITTEN_DATE.search(text)):
             return parse_date(found.group(0))
     return None
 

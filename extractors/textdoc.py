@@ -35,6 +35,7 @@ import frontmatter
 import yaml
 
 from claimtrail.extractors.convert import (
+    WRITTEN_DATE,
     DocBuilder,
     Inline,
     converter,
@@ -376,6 +377,11 @@ _BODY_KINDS = ("paragraph", "list_item", "table_row")
 _BOLD_KEY = re.compile(r"^\*\*([^*]{1,40}?):?\*\*:?$")
 
 
+def _cells(row: str) -> list[str]:
+    """The non-empty cells of a ``| a | b |`` row (``\\|`` is a literal bar)."""
+    return [c for c in re.split(r"(?<!\\)\|", row.strip().strip("|")) if c.strip()]
+
+
 def _header_field(unit: _Unit) -> tuple[str, str] | None:
     """``**Key:** value`` or a ``| **Key:** | value |`` row -> (key, value), else None.
 
@@ -387,16 +393,12 @@ def _header_field(unit: _Unit) -> tuple[str, str] | None:
         key, _, value = _strip_markup(unit.text).partition(":")
         pair = key.strip(), value.strip()
     elif unit.kind == "table_row":
-        cells = [c.strip() for c in re.split(r"(?<!\\)\|", unit.text.strip().strip("|")) if c.strip()]
+        cells = [c.strip() for c in _cells(unit.text)]
         if len(cells) <= 2 and (m := _BOLD_KEY.match(cells[0])):
             pair = m.group(1).strip(), _strip_markup(cells[1]) if len(cells) == 2 else ""
     if pair and (is_metadata_key(pair[0]) or len(pair[1]) <= 100 and not pair[1].endswith(".")):
         return pair
     return None
-
-
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_TEXT_DATE = re.compile(rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})\b", re.I)
 
 
 def _unglue(text: str) -> str:
@@ -415,7 +417,7 @@ def _masthead_date(text: str, title: str) -> str | bool:
     words, wanted = set(_words(text)), _words(title)
     if len(text) > len(title) + 100 or not wanted or sum(w in words for w in wanted) < 0.8 * len(wanted):
         return False
-    found = _TEXT_DATE.search(_unglue(text))
+    found = WRITTEN_DATE.search(_unglue(text))
     return (parse_date(found.group(0)) or True) if found else len(words) <= len(set(wanted)) + 1
 
 
@@ -457,8 +459,7 @@ def convert_text(raw: RawDocument) -> ConvertedDocument:
             continue
         inline = Inline()
         if unit.kind == "table_row":
-            cells = [c for c in re.split(r"(?<!\\)\|", unit.text.strip().strip("|")) if c.strip()]
-            for n, cell in enumerate(cells):
+            for n, cell in enumerate(_cells(unit.text)):
                 if n:
                     inline.add(" | ")
                 _inline(cell, inline, base)
