@@ -14,14 +14,25 @@ a link's span is its anchor text, or zero-width where a bare URL was cut out.
 - :class:`Inline` collects the text of one block from pieces (text nodes, link anchors,
   removed URLs), collapsing whitespace as it goes and keeping link offsets exact;
 - :class:`DocBuilder` joins blocks and records each block's span;
-- :func:`cut_urls`, :func:`split_authors`, :func:`parse_date`, :func:`dateline_date`.
+- :func:`cut_urls`, :func:`split_authors`, :func:`parse_date`, :func:`dateline_date`,
+  :data:`WRITTEN_DATE` (a date written out inside a line);
+- :func:`metadata_fields` reads loose ``key: value`` metadata (front matter, sidecars,
+  manifests, bold ``**Key:**`` headers) with the keys of ``data/metadata_keys.csv``, and
+  :func:`convert` lets what the caller supplies (``RawDocument.metadata``) override what
+  the document says about itself;
+- :func:`is_notice` and :func:`is_notice_heading`: publisher disclaimers and copyright
+  notices (``data/notices.csv``), which are not the document.
 """
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
 
 from claimtrail.schema.records import (
     Block,
@@ -65,6 +76,8 @@ def convert(raw: RawDocument) -> ConvertedDocument:
     doc = func(raw)
     if not doc.text:
         raise ConversionError("no text content")
+    for name, value in metadata_fields(raw.metadata or {}).items():
+        setattr(doc, name, value)  # a sidecar or manifest knows better than the file itself
     return doc
 
 
@@ -197,11 +210,29 @@ def split_authors(value: str) -> list[str]:
             names.extend(pieces)
         else:
             names.append(part if len(pieces) <= 1 else ", ".join(pieces))
-    return [re.sub(r"^by\s+", "", n, flags=re.IGNORECASE) for n in names]
+    return [_first_last(re.sub(r"^by\s+", "", n, flags=re.IGNORECASE)) for n in names]
 
 
-def parse_date(value: str) -> str | None:
-    """An absolute date written in English -> ``YYYY-MM-DD`` (never "yesterday")."""
+_LAST_FIRST = re.compile(r"^(?P<last>[^\W\d][\w'’-]*),\s*(?P<first>(?:[^\W\d][\w'’.-]*\s*){1,3})$")
+_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|phd|md)\.?$", re.IGNORECASE)
+
+
+def _first_last(name: str) -> str:
+    """``"Feickert, Andrew"`` -> ``"Andrew Feickert"``: catalogues write the surname first,
+    readers (and the gold files) do not. ``"Smith, Jr."`` and ``"John Smith, Reuters"``
+    (more than one word before the comma) stay as they are."""
+    m = _LAST_FIRST.match(name.strip())
+    if not m or _SUFFIX.match(m.group("first").strip()):
+        return name
+    return f"{m.group('first').strip()} {m.group('last')}"
+
+
+def parse_date(value: str, month_is_enough: bool = False) -> str | None:
+    """An absolute date written in English -> ``YYYY-MM-DD`` (never "yesterday").
+
+    With ``month_is_enough`` a month and year (``"March 2025"``) is the first of that
+    month: a printed report date or a declared publication date often has no day.
+    """
     import dateparser  # slow to import; only converters that need dates pay for it
 
     value = value.strip()
@@ -214,12 +245,19 @@ def parse_date(value: str) -> str | None:
         settings={
             "PARSERS": ["custom-formats", "absolute-time"],
             "PREFER_DAY_OF_MONTH": "first",
-            "REQUIRE_PARTS": ["day", "month", "year"],
+            "REQUIRE_PARTS": ["month", "year"] if month_is_enough else ["day", "month", "year"],
             "RETURN_AS_TIMEZONE_AWARE": False,
         },
     )
     return parsed.date().isoformat() if parsed else None
 
+
+# "November 20, 2019", "20 Nov. 2019", "2019-11-20" inside a line
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+WRITTEN_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:1[89]|20)\d\d"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:1[89]|20)\d\d"
+    r"|(?:1[89]|20)\d\d-\d\d-\d\d)\b", re.I)
 
 _DATELINE = re.compile(
     r"^(?:(?:published|updated|last updated|posted|issued|dated?)\s*:?\s*(?:on\s+)?)?"
@@ -228,13 +266,129 @@ _DATELINE = re.compile(
 )
 
 
-def dateline_date(line: str) -> str | None:
+def dateline_date(line: str, month_is_enough: bool = False) -> str | None:
     """The date of a line that is only a date ("Sep 11, 2023", "Updated April 9, 2026",
-    "Published: 12 February 2025 (IF123)"), else None."""
+    "Published: 12 February 2025 (IF123)", with ``month_is_enough`` also "March 2025"),
+    else None."""
     m = _DATELINE.match(line.strip())
     if not m or not re.search(r"\b(?:1[89]|20)\d\d\b", m.group("d")) or len(m.group("d").split()) > 5:
         return None
-    return parse_date(m.group("d"))
+    return parse_date(m.group("d"), month_is_enough)
+
+
+# ------------------------------------------------------------------- declared metadata
+
+
+@cache
+def _metadata_keys() -> dict[str, tuple[int, str]]:
+    """``data/metadata_keys.csv``: a folded key -> (its rank, the field it fills)."""
+    data = resources.files("claimtrail.extractors").joinpath("data/metadata_keys.csv")
+    with data.open(encoding="utf-8") as f:
+        return {row["key"]: (rank, row["field"]) for rank, row in enumerate(csv.DictReader(f))}
+
+
+def _metadata_key(key: object) -> tuple[int, str] | None:
+    """The rank and field of a metadata key (``"Publication Date"``, ``pubDate``, ``Author(s)``)."""
+    return _metadata_keys().get(re.sub(r"\(s\)|[^a-z0-9]", "", str(key).lower()))
+
+
+def _declared_date(value: object) -> str | None:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return parse_date(str(value), month_is_enough=True) if isinstance(value, str) and value.strip() else None
+
+
+def _declared_authors(value: object) -> list[str]:
+    if isinstance(value, Mapping):  # {name: ..., email: ...}
+        value = value.get("name") or ""
+    if isinstance(value, (list, tuple)):
+        return [name for item in value for name in _declared_authors(item)]
+    return split_authors(str(value)) if isinstance(value, str) else []
+
+
+def is_metadata_key(key: object) -> bool:
+    """Whether a key names a metadata field (``Publication Date``, ``pubDate``, ``Author(s)``)."""
+    return _metadata_key(key) is not None
+
+
+def metadata_fields(values: Mapping[str, object]) -> dict[str, object]:
+    """Loose metadata -> the ConvertedDocument fields it gives (``title``, ``published``,
+    ``authors``, ``source_url``); keys are matched case-insensitively through
+    ``data/metadata_keys.csv``, and of two keys for one field the one listed higher there
+    wins when its value is usable (``date`` before ``updated``). Dates may be dates,
+    datetimes or text in any common format; authors a string ("A, B and C", "Last,
+    First") or a list; a source URL counts only when it is http(s)."""
+    fields: dict[str, object] = {}
+    known = [(rank_field, value) for key, value in values.items() if (rank_field := _metadata_key(key))]
+    for (_, name), value in sorted(known, key=lambda item: item[0][0]):
+        if name in fields or value is None:
+            continue
+        parsed: object = None
+        if name == "published":
+            parsed = _declared_date(value)
+        elif name == "authors":
+            parsed = _declared_authors(value) or None
+        elif name == "title":
+            parsed = " ".join(str(value).split()) or None
+        elif isinstance(value, str) and re.match(r"https?://\S+$", value.strip()):
+            parsed = value.strip()
+        if parsed:
+            fields[name] = parsed
+    return fields
+
+
+# ------------------------------------------------------------ furniture and notices
+
+
+@cache
+def _boilerplate() -> list[re.Pattern]:
+    """The patterns of ``data/html_boilerplate.csv``: a block that one matches is dropped."""
+    data = resources.files("claimtrail.extractors").joinpath("data/html_boilerplate.csv")
+    with data.open(encoding="utf-8") as f:
+        return [re.compile(row["pattern"]) for row in csv.DictReader(f)]
+
+
+_ONLY_URL = re.compile(r"^(?:https?://|www\.)?[\w.-]+\.[a-z]{2,}(?:/\S*)?$", re.I)
+
+
+def is_boilerplate(kind: BlockKind, inline: Inline) -> bool:
+    """A block that is a widget's label, a credit, a bare URL, a link to another story, a
+    file-size download link, a version-history entry or a category tag line (the patterns
+    of ``data/html_boilerplate.csv``, shared by the HTML and text converters)."""
+    if kind not in ("paragraph", "heading", "list_item"):
+        return False
+    text = inline.text.rstrip(" .:!…»›>|-–—")
+    if not any(ch.isalnum() for ch in text) or _ONLY_URL.match(text):
+        return True
+    if any(pattern.match(text) for pattern in _boilerplate()):
+        return True
+    linked = sum(end - start for _, start, end in inline.links)
+    return kind == "paragraph" and len(text) < 150 and linked >= 0.9 * len(inline.text)
+
+
+
+@cache
+def _notices() -> tuple[frozenset[str], re.Pattern[str]]:
+    data = resources.files("claimtrail.extractors").joinpath("data/notices.csv")
+    with data.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    headings = frozenset(r["value"] for r in rows if r["kind"] == "heading")
+    phrases = "|".join(r["value"] for r in rows if r["kind"] == "phrase")
+    return headings, re.compile(rf"\b(?:{phrases})\b", re.IGNORECASE)
+
+
+def is_notice_heading(text: str) -> bool:
+    """A heading such as "Disclaimer:" that introduces a publisher's notice."""
+    return text.strip(" :.").lower() in _notices()[0]
+
+
+def is_notice(text: str) -> bool:
+    """A disclaimer or copyright notice ("... not subject to copyright ...", "All rights
+    reserved"): the publisher's boilerplate, removed at conversion so that its names and
+    numbers are never read as the document's."""
+    return bool(_notices()[1].search(text))
 
 
 # The converter modules register themselves on import. Keep these lines at the bottom:

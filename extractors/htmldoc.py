@@ -51,10 +51,12 @@ from urllib.parse import urljoin
 from bs4 import UnicodeDammit
 from bs4.dammit import EncodingDetector
 from claimtrail.extractors.convert import (
+    WRITTEN_DATE,
     DocBuilder,
     Inline,
     converter,
     dateline_date,
+    is_boilerplate,
     parse_date,
     split_authors,
 )
@@ -226,12 +228,6 @@ def _inline(text: str) -> Inline:
 # -------------------------------------------------------- dates, bylines, headlines
 
 
-# "November 20, 2019", "20 Nov. 2019", "2019-11-20" inside a line
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_PRINTED_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:1[89]|20)\d\d"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:1[89]|20)\d\d"
-    r"|(?:1[89]|20)\d\d-\d\d-\d\d)\b", re.I)
 # "Updated ...", "Published: ..." at the start of a line
 _STAMP = re.compile(r"^(?:last\s+)?(?:updated|published|posted|modified|first published|"
                     r"originally published|date|issued|released)\b", re.I)
@@ -253,7 +249,7 @@ def _dateline(text: str) -> str | bool:
         return False
     if date := dateline_date(text):
         return date
-    m = _PRINTED_DATE.search(text)
+    m = WRITTEN_DATE.search(text)
     if not m:
         return False
     if _STAMP.match(text) or not _DATE_NOISE.sub("", text[: m.start()] + text[m.end():]).strip():
@@ -354,7 +350,7 @@ def _byline_authors(root: Element) -> list[str]:
     """Authors from the first byline box ("By Emily Burack 8 January 2020, 3:51 pm")."""
     for el in _marked(root, _BYLINE_CLASS):
         text = _text(el)
-        if m := _PRINTED_DATE.search(text):
+        if m := WRITTEN_DATE.search(text):
             text = text[: m.start()]
         text = re.split(r"\s[|•·—–-]\s|\b(?:updated|published|posted)\b", text, flags=re.I)[0]
         text = _BY.sub("", text.strip())
@@ -377,7 +373,7 @@ def _printed_date(root: Element) -> str | None:
         text = _text(el)
         if re.search(r"current|today", f"{el.get('class')} {el.get('id')}", re.I):
             continue
-        m = _PRINTED_DATE.search(text) if len(text) <= 80 else None
+        m = WRITTEN_DATE.search(text) if len(text) <= 80 else None
         if m and (date := parse_date(m.group(0))):
             return date
     return None
@@ -950,30 +946,6 @@ class _Walker:
         self.kind, self.in_row = outer, False
 
 
-@cache
-def _boilerplate() -> list[re.Pattern]:
-    """The patterns of ``data/html_boilerplate.csv``: a block that one matches is dropped."""
-    data = resources.files("claimtrail.extractors").joinpath("data/html_boilerplate.csv")
-    with data.open(encoding="utf-8") as f:
-        return [re.compile(row["pattern"]) for row in csv.DictReader(f)]
-
-
-_ONLY_URL = re.compile(r"^(?:https?://|www\.)?[\w.-]+\.[a-z]{2,}(?:/\S*)?$", re.I)
-
-
-def _is_boilerplate(kind: BlockKind, inline: Inline) -> bool:
-    """A block that is a widget's label, a credit, a bare URL or a link to another story."""
-    if kind not in ("paragraph", "heading", "list_item"):
-        return False
-    text = inline.text.rstrip(" .:!…»›>|-–—")
-    if not any(ch.isalnum() for ch in text) or _ONLY_URL.match(text):
-        return True
-    if any(pattern.match(text) for pattern in _boilerplate()):
-        return True
-    linked = sum(end - start for _, start, end in inline.links)
-    return kind == "paragraph" and len(text) < 150 and linked >= 0.9 * len(inline.text)
-
-
 def _ld_body(ld: list[dict], items: Items, base: str | None) -> Items | None:
     """The JSON-LD ``articleBody`` as blocks, when it holds over twice the text found in
     the page: the article is rendered by scripts, and the markup has only its teaser."""
@@ -1027,7 +999,7 @@ def _label_top(items: Items, meta: dict) -> None:
         if byline := _BYLINE.match(inline.text):
             items[n] = ("byline", inline)
             meta["authors"] = meta["authors"] or split_authors(byline.group("names"))
-            m = _PRINTED_DATE.search(inline.text)
+            m = WRITTEN_DATE.search(inline.text)
             date = parse_date(m.group(0)) if m else None
         elif date := _dateline(inline.text):
             items[n] = ("dateline", inline)
@@ -1056,7 +1028,7 @@ def _article(body: Element, meta: dict) -> Items:
         walker.element(figure)
     walker.walk(root)
     walker.flush()
-    return [(kind, inline) for kind, inline in walker.items if not _is_boilerplate(kind, inline)]
+    return [(kind, inline) for kind, inline in walker.items if not is_boilerplate(kind, inline)]
 
 
 @converter("text/html")

@@ -36,10 +36,13 @@ text. ``MemoryError`` is not wrapped: the caller's memory guard reports it.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from statistics import median
 from typing import Literal
 
@@ -47,11 +50,14 @@ import pdfplumber
 from pdfplumber.utils.exceptions import PdfminerException
 
 from claimtrail.extractors.convert import (
+    WRITTEN_DATE,
     DocBuilder,
     Inline,
     converter,
     cut_urls,
     dateline_date,
+    is_notice,
+    is_notice_heading,
     parse_date,
     split_authors,
 )
@@ -480,9 +486,75 @@ def _meta_text(value: object) -> str | None:
 
 
 def _junk_title(title: str) -> bool:
+    """A title field left by the tool, not the author: a file name ("10811.exe",
+    "905_Precinct_NoOU", "Microsoft Word - draft.doc") or a placeholder."""
     return (not re.search(r"[A-Za-z]{3}", title) or title.lower() in ("untitled", "title")
-            or title.lower().endswith((".doc", ".docx", ".pdf", ".indd", ".rtf", ".tmp"))
+            or bool(re.search(r"\.[a-z0-9]{2,4}$", title, re.IGNORECASE))
+            or " " not in title and "_" in title
             or title.lower().startswith("microsoft word"))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _title(info_title: str | None, page_one: list[_Para], body: float) -> str | None:
+    """The printed title wins over the PDF's Title field unless that field is printed on
+    page one too (then it is the cleaner copy). The printed title is the page's largest
+    short text; a one-word line (a letterhead or logo such as "INSIGHTi") only when no
+    longer line is set larger than the body text."""
+    candidates = [p for p in page_one
+                  if p.kind == "text" and re.search(r"[A-Za-z]{3}", p.text) and len(p.text) <= 200
+                  and not dateline_date(p.text, month_is_enough=True)]
+    printed = max(candidates, key=lambda p: p.size) if candidates else None
+    worded = [p for p in candidates if len(p.text.split()) > 1 and p.size >= 1.15 * body]
+    if printed and len(printed.text.split()) == 1 and worded:
+        printed = max(worded, key=lambda p: p.size)
+    if info_title and not _junk_title(info_title):
+        wanted, seen = _words(info_title), set(_words(" ".join(p.text for p in page_one)))
+        if sum(w in seen for w in wanted) >= 0.6 * len(wanted) or printed is None or printed.size < 1.15 * body:
+            return info_title
+    return printed.text if printed else None
+
+
+def _printed_date(page_one: list[_Para]) -> str | None:
+    """The report's date as page one prints it: a labelled date ("Updated April 9,
+    2026"), else a line that is only a date ("April 16, 2026", "March 2025"), else a date
+    in one of the first short lines (a masthead such as "District Office April 6, 2016
+    1309 Main St")."""
+    texts = [p.text for p in page_one if p.kind == "text"]
+    if printed := _PRINTED_DATE.search("\n".join(texts)):
+        return parse_date(printed.group(1))
+    for text in texts:
+        if found := dateline_date(text, month_is_enough=True):
+            return found
+    for text in texts[:4]:
+        if len(text) <= 200 and (found := WRITTEN_DATE.search(text)):
+            return parse_date(found.group(0))
+    return None
+
+
+_SIGNATURE = re.compile(r"^(?P<name>(?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]+),\s+(?P<role>[A-Z][a-z]+)\b[^,]{0,90}$")
+
+
+@cache
+def _roles() -> frozenset[str]:
+    data = resources.files("claimtrail.extractors").joinpath("data/author_roles.csv")
+    with data.open(encoding="utf-8") as f:
+        return frozenset(row["role"].strip() for row in csv.DictReader(f))
+
+
+def _signature(text: str) -> str | None:
+    """The name of a line that signs a report: "Jared G. Tupuola, Analyst in Foreign
+    Affairs" (roles in ``data/author_roles.csv``)."""
+    m = _SIGNATURE.match(text)
+    return m.group("name") if m and m.group("role").lower() in _roles() else None
+
+
+def _info_authors(author: str | None) -> list[str]:
+    """The Author field's names; a single word there is an account name ("JOHNSCA",
+    "e516160"), not an author."""
+    return [name for name in split_authors(author or "") if len(name.split()) > 1]
 
 
 def _creation_date(value: str | None) -> str | None:
@@ -541,12 +613,9 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
         notes = _footnote_start(kept, page.rules, body, page.height)
         per_page.append(_paragraphs(kept[:notes], vocab, page.width) + _footnotes(kept[notes:], vocab))
 
-    title = info.get("Title")
-    if not title or _junk_title(title):
-        first = [p for p in per_page[0]
-                 if p.kind == "text" and re.search(r"[A-Za-z]{3}", p.text) and len(p.text) <= 200]
-        title = max(first, key=lambda p: p.size).text if first else None
+    title = _title(info.get("Title"), per_page[0], body)
     doc = DocBuilder()
+    signed: list[str] = []
     for number, paragraphs in enumerate(per_page, start=1):
         for para in paragraphs:
             text = para.text
@@ -554,12 +623,17 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
             if para.kind == "table_row":
                 doc.add("table_row", _row(para.cells or []), page=number)
                 continue
+            if is_notice(text) or is_notice_heading(text):
+                continue
             if para.kind == "footnote":
                 kind = "footnote"
             elif number == 1 and title and text == title and not any(b.kind == "title" for b in doc.blocks):
                 kind = "title"
             elif number == 1 and dateline_date(text):
                 kind = "dateline"
+            elif signer := _signature(text):
+                kind = "byline"
+                signed.append(signer)
             elif _CAPTION.match(text) and len(text) <= 300:
                 kind = "caption"
             elif (para.size > 1.15 * body or para.bold and not _SENTENCE_END.search(text)) and len(text) <= 150:
@@ -570,16 +644,11 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
     if not doc.blocks:
         raise _no_text(pages, encrypted)
 
-    page_one = "\n".join(p.text for p in per_page[0] if p.kind == "text")
-    printed = _PRINTED_DATE.search(page_one)
-    published = (parse_date(printed.group(1)) if printed else None) or _creation_date(
-        info.get("CreationDate"))
-    author = info.get("Author")
     document = doc.build(
         "application/pdf",
-        title=title,
-        published=published,
-        authors=split_authors(author) if author else [],
+        title=re.sub(r"\b(\d+) (st|nd|rd|th)\b", r"\1\2", title) if title else None,  # a raised "th"
+        published=_printed_date(per_page[0]) or _creation_date(info.get("CreationDate")),
+        authors=_info_authors(info.get("Author")) or signed,
         source_url=raw.source_url,
     )
     return PdfParts(document, furniture)

@@ -6,10 +6,19 @@ image paths split over several lines, and page furniture (language switchers,
 "RECOMMENDED" teasers, tag lists). This module turns such text into clean prose while
 keeping every link target as a :class:`Link`, so nothing of the source is lost.
 
-Steps: decode -> split into blank-line separated chunks -> drop split image paths ->
-drop furniture (rules in ``data/furniture.csv``) -> lines to units (paragraph, heading,
-list item, table row) -> rejoin paragraphs broken mid-sentence -> classify title, byline,
-dateline and headings -> build the text with exact block and link offsets.
+Steps: decode -> take off YAML front matter -> split into blank-line separated chunks ->
+drop split image paths -> drop furniture (rules in ``data/furniture.csv``) -> lines to
+units (paragraph, heading, list item, table row) -> rejoin paragraphs broken mid-sentence
+-> classify title, byline, dateline and headings -> build the text with exact block and
+link offsets.
+
+Metadata is never body text. Front matter (``---`` / ``title: ...`` / ``---``) and a
+header of bold ``**Key:** value`` lines or ``| **Key:** | value |`` rows before the first
+body text (as research-service pages saved as markdown have) are read as metadata and left
+out of the text, as are a repeat of the title and a masthead line that is the title plus
+its date. Declared values win over what is inferred from the text (first line, byline,
+dateline). Publisher notices (``data/notices.csv``) and link-only, download and category
+lines (``data/html_boilerplate.csv``) are furniture.
 """
 
 from __future__ import annotations
@@ -19,13 +28,23 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import urljoin
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urljoin, urlparse
+
+import frontmatter
+import yaml
 
 from claimtrail.extractors.convert import (
+    WRITTEN_DATE,
     DocBuilder,
     Inline,
     converter,
     dateline_date,
+    is_boilerplate,
+    is_metadata_key,
+    is_notice,
+    is_notice_heading,
+    metadata_fields,
     parse_date,
     split_authors,
 )
@@ -49,7 +68,7 @@ _EMPH_STAR = re.compile(r"(?<![\w*\\])(\*{1,3})(?=\S)(.+?)(?<=[^\s\\])\1(?![\w*]
 _EMPH_UNDER = re.compile(r"(?<![\w\\])(_{1,2})(?=\S)(.+?)(?<=[^\s\\])\1(?!\w)")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~\"'])")
 _PRIVATE = re.compile("[\ue000-\uf8ff]")
-_CITATION = re.compile(r"\[\d{1,3}\](?!\()")  # wiki footnote markers: "2016.[1][2]"
+_CITATION = re.compile(r"\[(?:\d{1,3}|edit|citation needed)\](?!\()")  # wiki markers: "2016.[1][2]", "Background[edit]"
 
 
 def _strip_markup(s: str) -> str:
@@ -108,6 +127,50 @@ def _absolute(url: str, base: str | None) -> str:
 
 def _plain(s: str) -> str:
     return _inline(s, Inline(), None).text
+
+
+# ------------------------------------------------------------------------ front matter
+
+_YAML = frontmatter.YAMLHandler()
+_LOOSE_FIELD = re.compile(r"^([A-Za-z][\w .()-]{0,40}?)\s*:\s*(.*)$")
+_LOOSE_ITEM = re.compile(r"^\s*-\s+(.*)$")
+
+
+def _front_matter(text: str) -> tuple[dict[str, object], str]:
+    """YAML front matter -> (its mapping, the text after it); ``({}, text)`` without one.
+
+    YAML that does not parse (an unquoted colon in a title is the usual slip) is read line
+    by line as ``key: value`` and ``- item`` lines, so one slip does not lose the rest. A
+    block that yields no mapping was not front matter but text between two rules: it
+    stays text.
+    """
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not _YAML.detect(stripped):
+        return {}, text
+    try:
+        head, body = _YAML.split(stripped)
+    except ValueError:  # no closing ---
+        return {}, text
+    try:
+        data = yaml.safe_load(head)
+    except yaml.YAMLError:
+        data = _loose_mapping(head)
+    if not isinstance(data, dict) or not data:
+        return {}, text
+    return {str(k): v for k, v in data.items()}, body
+
+
+def _loose_mapping(head: str) -> dict[str, object]:
+    data: dict[str, object] = {}
+    key = None
+    for line in head.splitlines():
+        if key is not None and (item := _LOOSE_ITEM.match(line)):
+            previous = data.get(key)
+            data[key] = [*(previous if isinstance(previous, list) else []), item.group(1).strip(" \"'")]
+        elif m := _LOOSE_FIELD.match(line.strip()):
+            key = m.group(1)
+            data[key] = m.group(2).strip(" \"'")
+    return data
 
 
 # ------------------------------------------------------------------------------ chunks
@@ -310,6 +373,72 @@ def _is_navigation(inline: Inline) -> bool:
     return len(anchors) >= 3 and sum(e - s for s, e in anchors) >= 0.8 * len(inline.text)
 
 
+_BODY_KINDS = ("paragraph", "list_item", "table_row")
+_BOLD_KEY = re.compile(r"^\*\*([^*]{1,40}?):?\*\*:?$")
+
+
+def _cells(row: str) -> list[str]:
+    """The non-empty cells of a ``| a | b |`` row (``\\|`` is a literal bar)."""
+    return [c for c in re.split(r"(?<!\\)\|", row.strip().strip("|")) if c.strip()]
+
+
+def _header_field(unit: _Unit) -> tuple[str, str] | None:
+    """``**Key:** value`` or a ``| **Key:** | value |`` row -> (key, value), else None.
+
+    Only a metadata key (``data/metadata_keys.csv``) or a short value ("Version: 14",
+    "Topics: Foreign Affairs") makes a header field: "**Summary:** In 2024, ..." is prose.
+    """
+    pair = None
+    if unit.kind == "field":
+        key, _, value = _strip_markup(unit.text).partition(":")
+        pair = key.strip(), value.strip()
+    elif unit.kind == "table_row":
+        cells = [c.strip() for c in _cells(unit.text)]
+        if len(cells) <= 2 and (m := _BOLD_KEY.match(cells[0])):
+            pair = m.group(1).strip(), _strip_markup(cells[1]) if len(cells) == 2 else ""
+    if pair and (is_metadata_key(pair[0]) or len(pair[1]) <= 100 and not pair[1].endswith(".")):
+        return pair
+    return None
+
+
+def _unglue(text: str) -> str:
+    """``"ListenRussia's"`` -> ``"Listen Russia's"``: words a page-to-text tool ran together."""
+    return re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", _unglue(text).lower())
+
+
+def _masthead_date(text: str, title: str) -> str | bool:
+    """A repeat of the title (True), or the title run together with its date as a page
+    prints it ("Listen" + title + "Updated April 10, 2026 (IF10491)" -> that date);
+    else False. Near-repeats count (curly quotes, a lost superscript "th")."""
+    words, wanted = set(_words(text)), _words(title)
+    if len(text) > len(title) + 100 or not wanted or sum(w in words for w in wanted) < 0.8 * len(wanted):
+        return False
+    found = WRITTEN_DATE.search(_unglue(text))
+    return (parse_date(found.group(0)) or True) if found else len(words) <= len(set(wanted)) + 1
+
+
+_CAPS_RUN = re.compile(r"\b[A-Z0-9][A-Z0-9'’.&-]*(?:\s+[A-Z0-9][A-Z0-9'’.&-]*)+\b")
+
+
+def _lead_subject(text: str, uri: str) -> str | None:
+    """The title of an encyclopedia article saved as plain text without its heading.
+
+    Wikipedia's plain-text mirrors print the article's bold subject in capitals ("The
+    NOVEMBER 2016 KABUL SUICIDE BOMBING occurred on ..."); when that run of capitals is the
+    page name the file is named after (``November_2016_Kabul_suicide_bombing.md``), the
+    page name, in its own case, is the title.
+    """
+    name = " ".join(re.split(r"[_\s]+", PurePosixPath(unquote(urlparse(uri).path)).stem)).strip()
+    for m in _CAPS_RUN.finditer(text[:300]):
+        if re.search(r"[A-Z]{2}", m.group(0)) and m.group(0).casefold() == name.casefold():
+            return name
+    return None
+
+
 @converter("text/plain", "text/markdown")
 def convert_text(raw: RawDocument) -> ConvertedDocument:
     """Plain text or markdown -> :class:`ConvertedDocument` (see the module docstring)."""
@@ -317,16 +446,20 @@ def convert_text(raw: RawDocument) -> ConvertedDocument:
     if decoded is None:
         raise ConversionError("unsupported file type (binary data)")
     base = raw.source_url
+    declared, decoded = _front_matter(decoded)
     units = _rejoin(_units(_drop_furniture(_drop_path_debris(_chunks(decoded)))))
     media_type = "text/markdown" if raw.uri.lower().endswith((".md", ".markdown")) else "text/plain"
 
     doc = DocBuilder()
     meta: dict = {"title": None, "published": None, "authors": [], "source_url": None}
     for i, unit in enumerate(units):
+        header = not any(b.kind in _BODY_KINDS for b in doc.blocks)
+        if header and (pair := _header_field(unit)):
+            declared.setdefault(*pair)
+            continue
         inline = Inline()
         if unit.kind == "table_row":
-            cells = [c for c in re.split(r"(?<!\\)\|", unit.text.strip().strip("|")) if c.strip()]
-            for n, cell in enumerate(cells):
+            for n, cell in enumerate(_cells(unit.text)):
                 if n:
                     inline.add(" | ")
                 _inline(cell, inline, base)
@@ -334,6 +467,9 @@ def convert_text(raw: RawDocument) -> ConvertedDocument:
             _inline(unit.text, inline, base)
         text = inline.text
         if _is_navigation(inline):
+            continue
+        if header and meta["title"] and (masthead := _masthead_date(text, meta["title"])):
+            meta["published"] = meta["published"] or (masthead if isinstance(masthead, str) else None)
             continue
         kind: BlockKind = "paragraph"
         if unit.kind in ("list_item", "table_row"):
@@ -358,6 +494,13 @@ def convert_text(raw: RawDocument) -> ConvertedDocument:
             meta["published"] = date
         elif unit.kind == "heading" or (unit.single_line and _looks_like_heading(text)):
             kind = "heading"
+        if kind != "title" and (is_boilerplate("paragraph" if kind != "table_row" else kind, inline)
+                                or is_notice(text) or is_notice_heading(text)):
+            continue
         doc.add(kind, inline)
+    if not meta["title"] and doc.blocks:
+        first = doc.blocks[0]
+        meta["title"] = _lead_subject(doc.parts[0][: first.end_char - first.start_char], raw.uri)
+    meta.update(metadata_fields(declared))
     meta["source_url"] = meta["source_url"] or raw.source_url
     return doc.build(media_type, **meta)

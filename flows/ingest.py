@@ -27,6 +27,7 @@ from claimtrail.extractors.guard import (
 )
 from claimtrail.extractors.similarity import similarity
 from claimtrail.files import discover_files, local_path, unreadable_reason
+from claimtrail.sidecar import sidecar_metadata
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
 
 MAX_BYTES = DEFAULT_MAX_BYTES
@@ -70,7 +71,7 @@ def read(uri: str, max_bytes: int = MAX_BYTES) -> RawDocument:
             size = os.fstat(f.fileno()).st_size
             if size > max_bytes:
                 raise ConversionError(f"file too large: {size} bytes (limit {max_bytes})")
-            return RawDocument(uri=uri, content=f.read())
+            return RawDocument(uri=uri, content=f.read(), metadata=sidecar_metadata(path) or None)
     except OSError as exc:
         raise ConversionError(f"cannot be read: {exc.strerror or exc}") from None
 

@@ -25,12 +25,18 @@ Modality = Literal["asserted", "negated", "hypothetical", "reported"]
 
 @dataclass(frozen=True, slots=True)
 class RawDocument:
-    """Bytes as they arrived, before anything interprets them."""
+    """Bytes as they arrived, before anything interprets them.
+
+    ``metadata`` is what the caller knows about the document from elsewhere (a sidecar
+    file or a folder's manifest: ``title``, ``published``, ``authors``, ``url``...); the
+    converter lets it override what the document says about itself.
+    """
 
     uri: str
     content: bytes
     source_url: str | None = None
     media_type_hint: str | None = None
+    metadata: dict[str, object] | None = field(default=None, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

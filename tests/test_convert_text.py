@@ -241,8 +241,9 @@ def test_markdown_fields_give_metadata():
         uri="if12672.md",
     )
     assert doc.published == "2026-04-22"
-    assert doc.authors == ["Fink, Anya L."]
+    assert doc.authors == ["Anya L. Fink"]  # catalogue order "Last, First" turned round
     assert doc.source_url == "https://www.congress.gov/crs-product/IF12672"
+    assert doc.text == "Russia’s Nuclear Weapons\n\nBody."  # the header is metadata, not text
 
 
 def test_real_crs_markdown_conversion():
