@@ -59,7 +59,7 @@ def governing_verb(token: Token) -> Token | None:
 def clause_of(token: Token) -> Token | None:
     """The verb heading the clause ``token`` belongs to, however deep it sits."""
     for ancestor in (token, *token.ancestors):
-        if ancestor.pos_ in VERBS and ancestor.dep_ != "amod":
+        if ancestor.pos_ in VERBS and ancestor.dep_ not in {"amod", "aux", "auxpass", "prep"}:  # "According"
             return ancestor
     return None
 

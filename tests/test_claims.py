@@ -99,9 +99,23 @@ def test_a_nationality_alone_places_nothing() -> None:
     assert claim("Russian forces fired 40 missiles overnight.", 40).country is None
 
 
-def test_a_town_places_the_count_in_its_country() -> None:
-    text = "Coalition forces conducted 5 strikes near Raqqa, and Syria condemned them."
+def test_a_town_places_the_count_in_the_country_the_document_names() -> None:
+    text = "Coalition forces conducted 5 strikes near Tadmur, and Syria condemned them."
     assert claim(text, 5).country == "SYR"
+
+
+def test_a_large_town_after_a_locative_word_needs_no_other_context() -> None:
+    assert claim("Coalition forces conducted 5 strikes near Raqqa.", 5).country == "SYR"
+    assert claim("Three rockets hit a base in Kandahar.", 3).country == "AFG"  # not the small Indian namesake
+
+
+def test_a_province_is_placed_by_the_country_the_document_names() -> None:
+    assert claim("The army of Nigeria is stretched. Militants killed 30 soldiers in Borno.", 30).country == "NGA"
+    assert claim("Militants killed 30 soldiers in Borno.", 30).country is None
+
+
+def test_a_town_with_namesakes_of_similar_size_stays_unplaced() -> None:
+    assert claim("Police detained 12 people in Reading.", 12).country is None  # England or Pennsylvania
 
 
 def test_a_list_item_takes_the_country_of_its_lead_sentence() -> None:
