@@ -30,6 +30,7 @@ DATA = Path(__file__).parent / "data"
 VERBS = {"VERB", "AUX"}
 RELATIVE = {"who", "which", "that", "whom"}
 PRONOUNS = {"it", "they", "he", "she"}
+DEMONSTRATIVES = {"the", "that", "this"}
 ANAPHORS = {"group", "organization", "organisation", "movement", "network", "affiliate", "branch", "militants"}
 SHARES_SUBJECT = {"conj", "xcomp", "advcl", "acl"}  # a verb with no subject of its own borrows its head's
 REPORTED_CLAUSE = {"ccomp", "parataxis", "xcomp", "conj"}  # links from a reported clause up to its verb
@@ -134,7 +135,11 @@ def actor_in(token: Token, actors: list[Span]) -> str | None:
 
 
 def is_anaphor(token: Token) -> bool:
-    return token.lower_ in PRONOUNS or token.lemma_.lower() in ANAPHORS and any(c.lower_ == "the" for c in token.children)
+    """"it", "the group", "that group"; not "the two groups", which stands for several."""
+    children = [c.lower_ for c in token.children]
+    return token.lower_ in PRONOUNS or token.lemma_.lower() in ANAPHORS and bool(DEMONSTRATIVES & set(children)) and not any(
+        c.like_num for c in token.children
+    )
 
 
 def reporter(verb: Token | None) -> Token | None:

@@ -85,6 +85,11 @@ def test_a_list_item_takes_the_actor_of_its_lead_sentence() -> None:
     assert [(c.value, c.actor) for c in claims(text)] == [(12, "Hezbollah"), (4, "Hezbollah")]
 
 
+def test_the_group_stands_for_the_one_actor_just_named_but_the_two_groups_for_none() -> None:
+    assert claim("Hezbollah rebuilt its depots. That group then fired 40 rockets.", 40).actor == "Hezbollah"
+    assert claim("Hezbollah and its allies were weakened. The two groups lost 40 fighters.", 40).actor is None
+
+
 def test_a_count_with_no_named_doer_has_no_actor() -> None:
     assert claim("Four gunmen stormed the venue and killed 140 people.", 140).actor is None
 
