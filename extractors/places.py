@@ -7,10 +7,12 @@ language in a list ("Pashto, Tajik, Urdu"). A city or an ambiguous country name
 is part of that name, not a place. Places inside an actor's name ("U.S. Central Command")
 belong to the actor.
 
-A town name counts only in context: it resolves to a country the document names
+A town or province name ("Mopti", "Helmand", from ``gazetteer``) counts only in context: it resolves to a country the document names
 otherwise (Tadmur with Syria), or, failing that, to a city of a million people or more
-(Mosul). Everything else ("Police", a town in Poland, at the start of a sentence) stays
-prose.
+(Mosul), or, when a locative word puts it on the map ("near Raqqa", "in Kandahar"), to
+a town of 100,000 people or more that dwarfs every namesake elsewhere (ten times larger).
+A province is placed only by a country the document names. Everything else
+("Police", a town in Poland, at the start of a sentence) stays prose.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from claimtrail.extractors import gazetteer as gz
 GAZETTEER_KEY = "ct_gazetteer"
 PLACE_LABELS = {gz.COUNTRY, gz.CITY, gz.AMBIGUOUS, gz.DEMONYM, gz.REGION}
 MAJOR_CITY = 1_000_000
+LOCATED_TOWN = 100_000  # "near Raqqa": a town of this size, ten times its largest namesake, needs no other context
+DOMINANCE = 10
+LOCATIVE = {"in", "near", "outside", "around", "at", "across", "inside", "from", "into", "of"}
 NAME_TYPES = {"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW"}
 
 
@@ -35,7 +40,10 @@ def city_country(span: Span, named: set[str]) -> str | None:
     if in_context:
         return in_context[0][0]
     code, population = candidates[0]
-    return code if population >= MAJOR_CITY else None
+    before = span.doc[span.start - 1] if span.start else None
+    runner_up = candidates[1][1] if len(candidates) > 1 else 0
+    located = before is not None and before.lower_ in LOCATIVE and population >= DOMINANCE * runner_up
+    return code if population >= MAJOR_CITY or located and population >= LOCATED_TOWN else None
 
 
 def is_place(span: Span, names: dict[int, tuple[int, int]]) -> bool:
