@@ -64,6 +64,7 @@ def rules() -> dict:
         "qualifiers": {r["phrase"]: r["qualifier"] for r in read_csv("qualifiers.csv")},
         "units": {r["word"]: r["unit"] for r in units if r["kind"] != "duration"},
         "durations": {r["word"] for r in units if r["kind"] == "duration"},
+        "glued": {w for w in (*(r["word"] for r in units), *(r["phrase"] for r in numbers)) if w.isalpha()},
         "before": set(cues()["before"]),  # words naming the number after them: "Resolution 2049"
         **{role: {r["word"]: r["unit"] for r in count_cues if r["role"] == role}
            for role in ("total", "change", "casualty")},
@@ -180,6 +181,16 @@ def modifies_a_modifier(group: Span, noun: Token, value: float) -> bool:
     if group.end + 1 < len(doc) and doc[group.end].text == "-" and not group[-1].whitespace_:
         return doc[group.end + 1].tag_ in {"NN", "JJ"}  # "one-way attack drones", "a 30-day truce"
     return value != 1 and noun.tag_ == "NN" and any(t.dep_ == "compound" and t.tag_ == "NN" for t in doc[group.end : noun.i])
+
+
+def counts_no_thing(group: Span, noun: Token, value: float) -> bool:
+    """A number before one named thing labels it ("the 119 Congress"); "one of the worst
+    decisions" picks one out of a superlative, it counts nothing."""
+    if value != 1 and noun.tag_ == "NNP" and noun.i == group.end:
+        return True
+    of = group.doc[group.end] if group.end < len(group.doc) else None
+    return value == 1 and of is not None and of.lower_ == "of" and noun.head.i == of.i \
+        and any(t.tag_ == "JJS" or t.lower_ == "most" for t in noun.subtree if t.i < noun.i)
 
 
 def designation(group: Span, noun: Token) -> str | None:
@@ -327,14 +338,15 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
     noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
     unit_before = before is not None and before.lower_ in r["units"]
     unit_after_it = after is not None and after.lower_ in r["units"]
-    if reason(doc, group, rejected, noun is not None or unit_before or unit_after_it) is not None:
+    if reason(doc, group, rejected, r["glued"], noun is not None or unit_before or unit_after_it) is not None:
         return None
     if unit_before:
         info.unit = r["units"][before.lower_]
     elif unit_after_it:
         info.unit, info.unit_token = r["units"][after.lower_], after.i
     elif noun is not None:
-        if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"] or modifies_a_modifier(group, noun, value):
+        if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"] \
+                or modifies_a_modifier(group, noun, value) or counts_no_thing(group, noun, value):
             return None
         info.unit = designation(group, noun) or unit_phrase(noun, group.end - 1)
         info.unit_token = noun.i

@@ -29,7 +29,7 @@ from claimtrail.extractors.gazetteer import read_csv
 
 DESIGNATION = re.compile(r"^[A-Z][A-Za-z]*-\d+[A-Za-z]*$")  # "C-17", "F-35A", "Su-25", "Shahed-136"
 LEADER_DOTS = re.compile(r"^[.…·_]{2,}$")
-YEARS = range(1800, 2101)
+YEARS = range(1000, 2101)
 MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.",
           "sep.", "sept.", "oct.", "nov.", "dec."}
@@ -52,6 +52,10 @@ def is_designation(token: Token) -> bool:
     return bool(DESIGNATION.match(token.text.rstrip("s")))
 
 
+def is_acronym(token: Token) -> bool:
+    return len(token.text) > 1 and token.text.isalpha() and token.text.isupper()
+
+
 def glued(left: Token, right: Token) -> bool:
     return not left.whitespace_ and left.i + 1 == right.i
 
@@ -64,7 +68,7 @@ def hyphen_partner(doc: Doc, group: Span) -> Token | None:
     return left if dash.text in DASHES and glued(left, dash) and glued(dash, group[0]) else None
 
 
-def shape_reason(doc: Doc, group: Span, rejected: set[int]) -> str | None:
+def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> str | None:
     digits = group[0].text.replace(",", "")
     if len(digits) > 1 and digits[0] == "0" and digits[1:2].isdigit():
         return "identifier"  # "055", "0143"
@@ -77,6 +81,9 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int]) -> str | None:
             and glued(doc[group.end], doc[group.end + 1]) and doc[group.end + 1].text[:1].isdigit() \
             and group.end + 2 < len(doc) and doc[group.end + 2].text in DASHES:
         return "identifier"  # "202-555-0143": three digit groups
+    after = doc[group.end] if group.end < len(doc) else None
+    if after is not None and glued(group[-1], after) and after.is_alpha and after.lower_ not in units:
+        return "designation"  # "5G", "3D"; not "20km", "5bn"
     if group.start > 0 and glued(doc[group.start - 1], group[0]):
         before = doc[group.start - 1]
         if before.is_alpha or before.text in GLUE_BEFORE:
@@ -106,7 +113,7 @@ def cue_reason(doc: Doc, group: Span) -> str | None:
         why = c["after"].get(after.lower_)
         if why:
             return why
-        if after.lower_ in MONTHS and after.text[:1].isupper() and j == group.end:
+        if after.lower_ in MONTHS and after.text[:1].isupper() and j == group.end and group[0].text.isdigit():
             return "date"  # "7 October"
     return None
 
@@ -119,6 +126,10 @@ def place_reason(doc: Doc, group: Span, has_noun: bool) -> str | None:
         return "idiom"  # "one by one"
     if not has_noun and before is not None and before.tag_ in {"NNP", "NNPS"} and before.text[:1].isupper():
         return "identifier"  # "Flight 8969", "Congressional Research Service 2"
+    if group[0].is_title and group[0].is_alpha and group.start != group.sent.start:
+        return "name"  # "One Belt, One Road", "the Gang of Four"
+    if before is not None and is_acronym(before) and (after is None or after.pos_ != "NOUN"):
+        return "identifier"  # "DODD 3000.09", "UNSCR 2231"; not "ISKP 38 attacks"
     if before is not None and after is not None and before.text in {"(", "["} and after.text in {")", "]"} \
             and (group.start < 2 or not doc[group.start - 2].text[:1].isupper()):
         return "list marker"  # "(1)", "[3]"; not "Tajik (78)", nor "India (3)", a breakdown
@@ -135,9 +146,10 @@ def is_year(group: Span) -> bool:
     return len(group) == 1 and len(text) == 4 and text.isdigit() and int(text) in YEARS
 
 
-def reason(doc: Doc, group: Span, rejected: set[int], has_noun: bool) -> str | None:
+def reason(doc: Doc, group: Span, rejected: set[int], units: set[str], has_noun: bool) -> str | None:
     """Why ``group`` is not a count ("identifier", "date", "time", "page", ...), else None.
-    ``rejected`` holds the tokens of dates, names and numbers already found not to be counts."""
-    return (cue_reason(doc, group) or shape_reason(doc, group, rejected)
+    ``rejected`` holds the tokens of dates, names and numbers already found not to be
+    counts; ``units`` the words a number may be written glued to ("20km", "5bn")."""
+    return (cue_reason(doc, group) or shape_reason(doc, group, rejected, units)
             or place_reason(doc, group, has_noun)
             or ("year" if is_year(group) and not has_noun else None))
