@@ -39,6 +39,7 @@ NUMBER_WORDS = {
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 DETERMINERS_BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no"}
 VAGUE_BEFORE = {"few", "several", "many", "hundreds", "thousands", "tens"}
+RIGHT_WINDOW = 4  # tokens a counted noun may sit past the number behind modifiers
 ANTECEDENT_WINDOW = 2  # sentences an elliptic count may look back for its unit
 
 
@@ -171,6 +172,17 @@ def counted_noun(group: Span) -> Token | None:
             nouns = [t for t in child.rights if t.dep_ == "pobj" and t.pos_ in {"NOUN", "PROPN"}]
             if nouns:
                 return nouns[0]
+    return plural_to_the_right(group)
+
+
+def plural_to_the_right(group: Span) -> Token | None:
+    """The parser can miss what a number counts across a participle: "around 1,770
+    deployed nuclear warheads". Take the next plural noun past modifiers only."""
+    for token in group.doc[group.end : group.end + RIGHT_WINDOW]:
+        if token.tag_ == "NNS":
+            return head_noun(token)
+        if token.pos_ not in {"ADJ", "ADV"} and token.tag_ not in {"VBN", "VBD"}:
+            return None
     return None
 
 

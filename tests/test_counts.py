@@ -50,6 +50,7 @@ def counted(nlp: Language, text: str) -> list[tuple[float, str | None]]:
     "The drones were Shahed-136 and MQ-9 models, escorted by Type 055 destroyers.",
     "The plan has aims: (1) deter, (2) defend and (3) rebuild.",
     "The third convoy arrived in 2019.",
+    "Adults aged 30 and children under age 12 were screened.",
     # numbers that size a modifier or belong to an idiom
     "The minister presented a 12-point plan and Iran's 10 point proposal.",
     "Nearly two-thirds of the board resigned, one by one.",
@@ -75,6 +76,7 @@ def test_a_number_written_after_what_it_counts(nlp: Language, text: str, expecte
     ("The base received one C-17 Globemaster III in March.", [(1, "C-17")]),
     ("The group posted 12 Tajik-language videos.", [(12, "videos")]),
     ("Pyongyang shipped 120 KN-23 missiles.", [(120, "missiles")]),
+    ("The fleet carries around 1,500 deployed strategic warheads.", [(1500, "warheads")]),
 ])
 def test_the_unit_is_the_head_of_the_counted_phrase(nlp: Language, text: str, expected: list) -> None:
     assert counted(nlp, text) == expected
