@@ -13,7 +13,8 @@ and each is recognised here by the KIND of language around it, not by the string
 - its place: after a proper name with nothing counted after it ("Flight 8969",
   "Congressional Research Service 2"), after a month or glued to a date ("October 7-8"),
   alone in brackets or at the head of a list ("(1)", "1."), after leader dots
-  ("Materials ........ 3"), alone in its sentence (a page number), or a bare year.
+  ("Materials ........ 3"), alone in its sentence (a page number) or heading it before a
+  capitalised word with nothing counted ("12 See ...": a footnote), or a bare year.
 
 ``reason`` returns why a number is not a count, or None when it may be one.
 """
@@ -136,6 +137,9 @@ def place_reason(doc: Doc, group: Span, has_noun: bool) -> str | None:
     sent = group.sent
     if group.start == sent.start and after is not None and after.text in {".", ")"}:
         return "list marker"  # "1." or "1)" heading a list item
+    if not has_noun and group.start == sent.start and group[0].text[:1].isdigit() and after is not None \
+            and after.text[:1].isupper():
+        return "footnote"  # "12 See CRS Report ...", "3 Congressional Research Service"
     if all(t.is_punct or t.i in range(group.start, group.end) for t in sent):
         return "page"  # a number alone in its sentence: page number, running head
     return None

@@ -41,6 +41,7 @@ def counted(nlp: Language, text: str) -> list[tuple[float, str | None]]:
     "17",
     "The 1 st battalion joined the 3 rd brigade.",
     "Raids were reported in the north.12 Officials denied it.",
+    "14 See the annual report of the ministry for details.",
     # coordinates, phone numbers, times, dates, designations, list markers, ordinals, years
     "The site lies at 33.3152, 44.3661 near the river.",
     "Call the desk on 202-555-0143 before noon.",
