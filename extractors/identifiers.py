@@ -11,7 +11,8 @@ and each is recognised here by the KIND of language around it, not by the string
   (coordinates), glued without a space to the word before it (footnote markers:
   "forces.12");
 - its place: after a proper name with nothing counted after it ("Flight 8969",
-  "Congressional Research Service 2"), after a month or glued to a date ("October 7-8"),
+  "Congressional Research Service 2"), inside a name spaCy's tagger found ("Pillar 2
+  objectives"), after a month or glued to a date ("October 7-8"),
   alone in brackets or at the head of a list ("(1)", "1."), after leader dots
   ("Materials ........ 3"), alone in its sentence (a page number) or heading it before a
   capitalised word with nothing counted ("12 See ...": a footnote), or a bare year.
@@ -36,6 +37,7 @@ MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augus
           "sep.", "sept.", "oct.", "nov.", "dec."}
 DASHES = {"-", "–", "—"}
 GLUE_BEFORE = {".", ",", ";", ":", "”", "\"", "’", ")", "]"}  # a footnote digit follows these unspaced
+NAMED = {"ORG", "PRODUCT", "LAW", "FAC", "EVENT", "WORK_OF_ART"}  # entity types a number can be part of
 COLON_LIKE = {":"}  # "Version: 14"
 
 
@@ -129,6 +131,8 @@ def place_reason(doc: Doc, group: Span, has_noun: bool) -> str | None:
         return "identifier"  # "Flight 8969", "Congressional Research Service 2"
     if group[0].is_title and group[0].is_alpha and group.start != group.sent.start:
         return "name"  # "One Belt, One Road", "the Gang of Four"
+    if group[0].ent_iob_ == "I" and group[0].ent_type_ in NAMED:
+        return "name"  # inside a name the tagger found: "Exercise Eager Lion 16", "Pillar 2"
     if before is not None and is_acronym(before) and (after is None or after.pos_ != "NOUN"):
         return "identifier"  # "DODD 3000.09", "UNSCR 2231"; not "ISKP 38 attacks"
     if before is not None and after is not None and before.text in {"(", "["} and after.text in {")", "]"} \

@@ -35,6 +35,7 @@ def counted(nlp: Language, text: str) -> list[tuple[float, str | None]]:
     "Revised edition: IF12760v7 (Version: 14).",
     "Members may codify DODD 3000.09 in the next bill.",
     "Bills were filed in the 118 Congress.",
+    "Work on Pillar 2 objectives of the pact continued.",
     # file sizes and page furniture
     "Download PDF (413KB) | Version History",
     "Materials ........ 3",
