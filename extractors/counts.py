@@ -1,11 +1,17 @@
 """Counts: numbers that count something, with their qualifier and counted unit.
 
 A number becomes a count when it is written as digits or words ("400", "thirty-six",
-"1.2 million", "a dozen") and is not a year or date, an ordinal, an identifier ("Flight
-8969", "9/11") or a time ("1500 GMT"); the cue words for those live in
-``data/not_counts.csv``. The unit is the counted noun from the dependency parse
-("thirty-six counterterrorism raids" -> "counterterrorism raids"), or the noun of an
-"of" phrase ("Four of these plots"). A parenthesised number after a country
+"1.2 million", "a dozen") and is not something else: a year or date, an ordinal, an
+identifier ("Flight 8969", "P.L. 117-81", "C-17"), a time ("1500 GMT"), page furniture
+or a list marker (``identifiers.reason``, cue words in ``data/not_counts.csv``). The
+unit is the head of the counted noun phrase from the dependency parse ("thirty-six
+counterterrorism raids" -> "counterterrorism raids", "three oil well heads" -> "well
+heads", "one C-17 Globemaster III" -> "C-17"), or the noun of an "of" phrase ("Four of
+these plots"). A number written after what it counts takes that as its unit: the
+noun a total stands for ("the number of refugees is 3,100"), the subject of a verb of
+change ("casualties rose to 45"), a casualty word ("900 dead", "killed two"); these cue
+words live in ``data/count_cues.csv``. A number that only modifies another modifier
+("a 10-point plan") counts nothing. A parenthesised number after a country
 ("India (3)") is a breakdown that inherits the unit of the count it breaks down; a
 number with no noun ("the other eleven") takes the unit of the count before it.
 Durations ("two decades") are not counts of things and are dropped.
@@ -13,18 +19,17 @@ Durations ("two decades") are not counts of things and are dropped.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
 from claimtrail.extractors.context import context
+from claimtrail.extractors.gazetteer import read_csv
+from claimtrail.extractors.identifiers import cues, is_designation, reason
 
-DATA = Path(__file__).parent / "data"
 NUMBER_WORDS = {
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -34,6 +39,7 @@ NUMBER_WORDS = {
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 DETERMINERS_BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no"}
 VAGUE_BEFORE = {"few", "several", "many", "hundreds", "thousands", "tens"}
+RIGHT_WINDOW = 4  # tokens a counted noun may sit past the number behind modifiers
 ANTECEDENT_WINDOW = 2  # sentences an elliptic count may look back for its unit
 
 
@@ -48,24 +54,21 @@ class CountInfo:
     antecedent: int | None = None  # start token of the count this one partitions or breaks down
 
 
-def read(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 @lru_cache(maxsize=1)
 def rules() -> dict:
-    numbers = read("numbers.csv")
-    not_counts = read("not_counts.csv")
-    units = read("units.csv")
+    numbers = read_csv("numbers.csv")
+    units = read_csv("units.csv")
+    count_cues = read_csv("count_cues.csv")
     return {
         "phrases": {r["phrase"]: float(r["value"]) for r in numbers if r["kind"] == "word"},
         "scales": {r["phrase"]: float(r["value"]) for r in numbers if r["kind"] == "scale"},
-        "qualifiers": {r["phrase"]: r["qualifier"] for r in read("qualifiers.csv")},
-        "before": {r["word"] for r in not_counts if r["position"] == "before"},
-        "after": {r["word"] for r in not_counts if r["position"] == "after"},
+        "qualifiers": {r["phrase"]: r["qualifier"] for r in read_csv("qualifiers.csv")},
         "units": {r["word"]: r["unit"] for r in units if r["kind"] != "duration"},
         "durations": {r["word"] for r in units if r["kind"] == "duration"},
+        "glued": {w for w in (*(r["word"] for r in units), *(r["phrase"] for r in numbers)) if w.isalpha()},
+        "before": set(cues()["before"]),  # words naming the number after them: "Resolution 2049"
+        **{role: {r["word"]: r["unit"] for r in count_cues if r["role"] == role}
+           for role in ("total", "change", "casualty")},
     }
 
 
@@ -127,7 +130,10 @@ def value_of(group: Span) -> float | None:
 
 
 def qualifier_of(doc: Doc, start: int) -> str | None:
+    """"more than 40", and across a currency sign: "approximately $274.5 million"."""
     r = rules()["qualifiers"]
+    if start > 0 and doc[start - 1].lower_ in rules()["units"]:
+        start -= 1
     for width in (3, 2, 1):
         if start - width >= 0:
             phrase = " ".join(t.lower_ for t in doc[start - width : start])
@@ -137,25 +143,107 @@ def qualifier_of(doc: Doc, start: int) -> str | None:
 
 
 def unit_phrase(noun: Token, after: int) -> str:
-    """The counted noun with the common-noun compounds that sit between number and noun."""
+    """The counted noun with the compounds that sit between number and noun: common nouns
+    ("counterterrorism raids"), or names before a name ("Task Forces"); not the word of a
+    hyphenated modifier ("Tajik-language videos" -> "videos")."""
     words = [noun]
     for child in reversed(list(noun.lefts)):
-        if child.i > after and child.dep_ == "compound" and child.pos_ == "NOUN" and child.i == words[0].i - 1:
+        if child.i > after and child.dep_ == "compound" and child.i == words[0].i - 1 \
+                and (child.pos_ == "NOUN" or child.pos_ == noun.pos_ == "PROPN") \
+                and child.nbor(-1).text != "-" and not (child.i + 1 < len(child.doc) and child.nbor().text == "-"):
             words.insert(0, child)
     return " ".join(t.lower_ if t.pos_ != "PROPN" else t.text for t in words)
+
+
+def head_noun(noun: Token) -> Token:
+    """The head of a run of compounds: "oil" of "three oil well heads" -> "heads"."""
+    while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ in {"NOUN", "PROPN"}:
+        noun = noun.head
+    return noun
 
 
 def counted_noun(group: Span) -> Token | None:
     last = group[-1]
     head = last.head
     if last.dep_ in {"nummod", "quantmod", "amod", "compound"} and head.pos_ in {"NOUN", "PROPN"} and head.i > last.i:
-        return head
+        return head_noun(head)
     for child in last.rights:
         if child.lower_ == "of":
             nouns = [t for t in child.rights if t.dep_ == "pobj" and t.pos_ in {"NOUN", "PROPN"}]
             if nouns:
                 return nouns[0]
+    return plural_to_the_right(group)
+
+
+def plural_to_the_right(group: Span) -> Token | None:
+    """The parser can miss what a number counts across a participle: "around 1,770
+    deployed nuclear warheads". Take the next plural noun past modifiers only."""
+    for token in group.doc[group.end : group.end + RIGHT_WINDOW]:
+        if token.tag_ == "NNS":
+            return head_noun(token)
+        if token.pos_ not in {"ADJ", "ADV"} and token.tag_ not in {"VBN", "VBD"}:
+            return None
     return None
+
+
+def modifies_a_modifier(group: Span, noun: Token, value: float) -> bool:
+    """"a 10-point plan", "Iran's 15 point proposal": the number sizes a modifier of
+    another noun; it counts nothing in the world."""
+    doc = group.doc
+    if group.end + 1 < len(doc) and doc[group.end].text == "-" and not group[-1].whitespace_:
+        return doc[group.end + 1].tag_ in {"NN", "JJ"}  # "one-way attack drones", "a 30-day truce"
+    return value != 1 and noun.tag_ == "NN" and any(t.dep_ == "compound" and t.tag_ == "NN" for t in doc[group.end : noun.i])
+
+
+def counts_no_thing(group: Span, noun: Token, value: float) -> bool:
+    """A number before one named thing labels it ("the 119 Congress"); "one of the worst
+    decisions" picks one out of a superlative, it counts nothing."""
+    if value != 1 and noun.tag_ == "NNP" and noun.i == group.end:
+        return True
+    of = group.doc[group.end] if group.end < len(group.doc) else None
+    return value == 1 and of is not None and of.lower_ == "of" and noun.head.i == of.i \
+        and any(t.tag_ == "JJS" or t.lower_ == "most" for t in noun.subtree if t.i < noun.i)
+
+
+def designation(group: Span, noun: Token) -> str | None:
+    """"one C-17 Globemaster III": what is counted is the designated model, "C-17" (but
+    "120 KN-23 missiles" counts missiles)."""
+    if noun.pos_ != "PROPN":
+        return None
+    for token in group.doc[group.end : noun.i + 1]:
+        if is_designation(token):
+            return token.text
+    return None
+
+
+def unit_after(group: Span) -> tuple[str, int | None] | None:
+    """The unit of a number written after what it counts: "900 dead", "killed two",
+    "the number of refugees is approximately 3,100", "casualties rose to 45"."""
+    r = rules()
+    last = group[-1]
+    doc = group.doc
+    if group.end < len(doc) and (doc[group.end].lower_ in r["casualty"] or doc[group.end].lemma_ in r["casualty"]):
+        after = doc[group.end]
+        return r["casualty"].get(after.lower_) or r["casualty"][after.lemma_], after.i
+    verb = last.head
+    if last.dep_ == "pobj" and verb.dep_ == "prep" and verb.lower_ in {"to", "at"}:
+        verb = verb.head  # "rose to 45", "stood at 45"
+    elif last.dep_ not in {"dobj", "attr"}:
+        return None
+    if verb.lemma_ in r["casualty"] and last.dep_ == "dobj":
+        return r["casualty"][verb.lemma_], None
+    if verb.lemma_ != "be" and verb.lemma_ not in r["change"]:
+        return None
+    subjects = [t for t in verb.lefts if t.dep_ in {"nsubj", "nsubjpass"} and t.pos_ == "NOUN"]
+    if not subjects:
+        return None
+    subject = subjects[0]
+    if subject.lemma_ in r["total"]:
+        counted = [t for p in subject.rights if p.lower_ == "of" for t in p.rights if t.dep_ == "pobj" and t.pos_ == "NOUN"]
+        subject = counted[0] if counted else subject  # "the death toll rose to 45": the toll itself
+    elif subject.tag_ != "NNS" or verb.lemma_ == "be":
+        return None  # "the cost was 5": only plural things rise or fall in number
+    return unit_phrase(subject, subject.left_edge.i - 1), subject.i
 
 
 def breakdown_country(doc: Doc, group: Span, countries: dict[int, Span]) -> Span | None:
@@ -219,64 +307,90 @@ def table_unit(doc: Doc, text: str, group: Span) -> str | None:
         return None
     column = text[block.start_char : group.start_char].count(" | ")
     cells = text[header.start_char : header.end_char].split(" | ")
-    if column >= len(cells) or not cells[column].strip() or any(c.isdigit() for c in cells[column]):
+    name = cells[column].strip().lower() if column < len(cells) else ""
+    if not name or any(c.isdigit() for c in name) or set(name.replace(".", " ").split()) & cues()["header"].keys():
+        return None  # a column of coordinates, codes, pages or years counts nothing
+    return name
+
+
+def is_phrase_not_count(doc: Doc, group: Span) -> bool:
+    """Numbers in phrases that state none: "the one", "a few hundred", "a one-way drone"."""
+    before = doc[group.start - 1] if group.start else None
+    after = doc[group.end] if group.end < len(doc) else None
+    if before is None:
+        return False
+    if group.text.lower() == "one" and before.lower_ in DETERMINERS_BEFORE_PRONOUN_ONE:
+        return True
+    if before.lower_ in VAGUE_BEFORE:
+        return True  # "a few hundred", "several thousand": no number is stated
+    return before.lower_ in {"a", "an", "the"} and after is not None and after.text == "-" \
+        and not group[-1].whitespace_  # "a one-way attack drone", "a 10-point plan"
+
+
+def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], rejected: set[int],
+               countries: dict[int, Span], sentence_number: dict[int, int], text: str) -> CountInfo | None:
+    """What ``group`` counts, or None when it is no count (see the module docstring)."""
+    r = rules()
+    before = doc[group.start - 1] if group.start else None
+    after = doc[group.end] if group.end < len(doc) else None
+    if is_phrase_not_count(doc, group):
         return None
-    return cells[column].strip().lower()
+    value = value_of(group)
+    if value is None:
+        return None
+    if partner is not None and partner[-1].lower_ in r["scales"] and group[-1].lower_ not in r["scales"]:
+        value *= r["scales"][partner[-1].lower_]  # "$7.7 and $14.4 billion"
+    info = CountInfo(value=value, qualifier=qualifier_of(doc, group.start))
+    country = breakdown_country(doc, group, countries)
+    if country is not None:
+        info.breakdown, info.country = True, country._.norm
+        info.unit, total = governing(group, found, sentence_number)
+        info.antecedent = total.start if total is not None else None
+        return info
+    noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
+    unit_before = before is not None and before.lower_ in r["units"]
+    unit_after_it = after is not None and after.lower_ in r["units"]
+    if reason(doc, group, rejected, r["glued"], noun is not None or unit_before or unit_after_it) is not None:
+        return None
+    if unit_before:
+        info.unit = r["units"][before.lower_]
+    elif unit_after_it:
+        info.unit, info.unit_token = r["units"][after.lower_], after.i
+    elif noun is not None:
+        if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"] \
+                or modifies_a_modifier(group, noun, value) or counts_no_thing(group, noun, value):
+            return None
+        info.unit = designation(group, noun) or unit_phrase(noun, group.end - 1)
+        info.unit_token = noun.i
+    elif (written_after := unit_after(group)) is not None:
+        info.unit, info.unit_token = written_after
+    elif (unit := table_unit(doc, text, group)) is not None:
+        info.unit = unit
+    else:
+        total = antecedent(group, found, sentence_number)
+        if total is None:
+            return None
+        info.unit, info.antecedent = total._.count.unit, total.start
+    return info
 
 
 @Language.component("claimtrail_counts")
 def counts(doc: Doc) -> Doc:
-    r = rules()
     blocked = {t.i for key in ("date", "actor") for s in doc.spans.get(key, []) for t in s}
     countries = {s.end: s for s in doc.spans.get("country", [])}
     sentence_number = {sent.start: n for n, sent in enumerate(doc.sents)}
     text = doc.text  # spaCy rebuilds Doc.text on every read: once per document
     found: list[Span] = []
+    rejected = set(blocked)  # tokens of numbers that are not counts: "117" glues "117-81" to them
     groups = number_groups(doc, blocked)
     for k, group in enumerate(groups):
         partner = range_partner(doc, group, groups[k + 1] if k + 1 < len(groups) else None)
-        before = doc[group.start - 1] if group.start else None
-        after = doc[group.end] if group.end < len(doc) else None
-        if before is not None and (before.lower_ in r["before"] or before.text == "#"):
+        info = count_info(doc, group, partner, found, rejected, countries, sentence_number, text)
+        if info is None:
+            rejected.update(range(group.start, group.end))
             continue
-        if after is not None and after.lower_ in r["after"]:
-            continue
-        if group.text.lower() == "one" and before is not None and before.lower_ in DETERMINERS_BEFORE_PRONOUN_ONE:
-            continue
-        if before is not None and before.lower_ in VAGUE_BEFORE:
-            continue  # "a few hundred", "several thousand": no number is stated
-        if before is not None and before.lower_ in {"a", "an", "the"} and after is not None \
-                and after.text == "-" and not group[-1].whitespace_:
-            continue  # "a one-way attack drone", "a 10-point plan": a modifier, not a count
-        value = value_of(group)
-        if value is None:
-            continue
-        if partner is not None and partner[-1].lower_ in r["scales"] and group[-1].lower_ not in r["scales"]:
-            value *= r["scales"][partner[-1].lower_]  # "$7.7 and $14.4 billion"
-        info = CountInfo(value=value, qualifier=qualifier_of(doc, group.start))
-        country = breakdown_country(doc, group, countries)
-        noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
-        if country is not None:
-            info.breakdown, info.country = True, country._.norm
-            info.unit, total = governing(group, found, sentence_number)
-            info.antecedent = total.start if total is not None else None
-        elif before is not None and before.lower_ in r["units"]:
-            info.unit = r["units"][before.lower_]
-        elif after is not None and after.lower_ in r["units"]:
-            info.unit, info.unit_token = r["units"][after.lower_], after.i
-        elif noun is not None:
-            if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"]:
-                continue
-            info.unit, info.unit_token = unit_phrase(noun, group.end - 1), noun.i
-        elif (unit := table_unit(doc, text, group)) is not None:
-            info.unit = unit
-        else:
-            before = antecedent(group, found, sentence_number)
-            if before is None:
-                continue
-            info.unit, info.antecedent = before._.count.unit, before.start
         span = Span(doc, group.start, group.end, label="count")
-        span._.norm = f"{value:g}" if value < 1e15 else str(value)
+        span._.norm = f"{info.value:g}" if info.value < 1e15 else str(info.value)
         span._.count = info
         found.append(span)
     doc.spans["count"] = found
