@@ -34,6 +34,7 @@ from text_to_num import text2num
 
 from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import rules as count_rules
+from claimtrail.extractors.identifiers import cues as identifier_cues
 
 DATA = Path(__file__).parent / "data"
 
@@ -385,7 +386,7 @@ def not_a_year(text: str, start: int, end: int) -> bool:
     a time zone or "hours" ("2000 GMT"): the cue words not_counts.csv gives the counts too."""
     before = text[max(0, start - 30) : start].split()
     after = text[end : end + 30].split()
-    cues = count_rules()
+    cues = identifier_cues()
     follows = after[0].lower() if after else ""
     return bool(before) and before[-1].lstrip("([{\"'“‘").lower() in cues["before"] or (
         follows in cues["after"] or follows.rstrip(".,;:)") in cues["after"]
