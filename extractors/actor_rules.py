@@ -5,7 +5,8 @@ head noun and its shape, kept as data: ``actor_heads.csv`` (words that make a na
 body or a unit: "Command", "Regiment", "Party"), ``not_actor_heads.csv`` (words that make
 it a law, a document, a programme, a weapon, an event or a place, and the first words of
 ships and operations), ``name_trim.csv`` (titles around a person's name) and
-``boilerplate_headings.csv`` (sections that are the publisher's legal notice).
+``boilerplate_headings.csv`` (sections that are the publisher's legal notice or are
+about the authors).
 
 Where: headings, run-in labels ("Industrial Machines: ..."), bylines ("Jane Roe,
 Specialist in Asian Affairs"), citations ("..., by Jane Roe)") and boilerplate sections
@@ -30,6 +31,7 @@ HEADING_BLOCKS = {"paragraph", "caption"}  # short title-case lines here are hea
 HEADING_MAX_WORDS = 12
 RUN_IN_LABEL = re.compile(r"^([^:.;]{2,80}?):\s+\S")
 RUN_IN_LABEL_MAX_WORDS = 8
+FIGURE_TITLE = re.compile(r"^(Figure|Fig\.|Table|Map|Chart|Graph|Box)\s+[A-Z]?\d+[.:]")
 SURNAME_PREFIX = re.compile(r"^(?:al|el|ul|ad|ash|as|at|ar|an|az)[-‑\s]+", re.IGNORECASE)
 SURNAME_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
 
@@ -87,10 +89,13 @@ def thing_name(span: Span) -> bool:
     """A law, document, programme, weapon, event or place by its head, first word, or
     the noun right after it ("the Typhon system", "Patriot missiles")."""
     words = not_actor_words()
-    if head(span).lower_ in words["head"] or span[0].text in words["first"]:
+    if head(span).lower_ in words["head"] or (span[0].text in words["first"] and not actor_head(span)):
         return True
+    if any(a.lower_ == b.lower_ for a, b in zip(span, span[1:])):
+        return True  # "Federal Debt Country Country": table headers run together
     after = span.doc[span.end] if span.end < len(span.doc) else None
-    return after is not None and after.pos_ == "NOUN" and after.lower_ in words["next"]
+    return (after is not None and after.pos_ == "NOUN" and after.lower_ in words["next"]
+            and not actor_head(span))  # "Patriot missiles", but an "Agency program" is the agency's
 
 
 def surname_key(name: str) -> str:
@@ -151,11 +156,16 @@ def expertise(span: Span) -> bool:
     return span.start >= 2 and doc[span.start - 1].lower_ == "in" and doc[span.start - 2].text in trim_words()["end"]
 
 
+def figure_title(span: Span) -> bool:
+    """In the title of a figure, table or map ("Figure 1. Foreign and Domestic Holdings")."""
+    return FIGURE_TITLE.match(span.sent.text) is not None
+
+
 def not_prose(span: Span) -> bool:
     """A name in a heading-like line, a run-in label or a citation is not the document's actor."""
     block = context(span.doc).block_at(span.start_char)
-    if block is None or expertise(span):
-        return expertise(span) or cited_author(span)
+    if block is None or expertise(span) or figure_title(span):
+        return expertise(span) or figure_title(span) or cited_author(span)
     text = span.doc.text[block.start_char : block.end_char]
     if block.kind in HEADING_BLOCKS and heading_like(text):
         return True

@@ -38,7 +38,7 @@ from claimtrail.extractors.places import GAZETTEER_KEY
 
 PROSE_BLOCKS = {"paragraph", "list_item", "table_row", "caption", None}
 NER_LABELS = {"PERSON", "ORG"}
-BODY_LABELS = {"NORP", "GPE", "FAC"}  # kept only when the head says body ("Kurdistan Regional Government")
+BODY_LABELS = {"NORP"}  # kept only when the head says body ("Syrian Arab Coalition")
 PUBLICATION_CUES = {
     "magazine", "newspaper", "journal", "newsletter", "bulletin", "periodical",
     "publication", "outlet", "weekly", "daily", "book", "pamphlet", "video", "issue",
@@ -306,15 +306,17 @@ def qualified_institutions(doc: Doc, place: Place) -> list[Span]:
     return found
 
 
-def bare_ministries(doc: Doc, countries: list[Span]) -> list[Span]:
-    """"the foreign ministry said" in a sentence that names one country is that country's."""
+def bare_ministries(doc: Doc) -> list[Span]:
+    """"the foreign ministry said" in a sentence that names one country (by its name or
+    demonym; a town does not count) is that country's."""
+    countries = [s for s in doc.spans.get(GAZETTEER_KEY, []) if s.label_ in {gz.COUNTRY, gz.DEMONYM}]
     found = []
     for t in doc:
         hit = phrase_at(doc, t.i + 1) if t.lower_ == "the" else None
         if hit is None or hit[1] != "ministry":
             continue
         end = t.i + 1 + hit[0]
-        named = {c._.norm for c in countries if t.sent.start <= c.start < t.sent.end}
+        named = {c.id_ for c in countries if t.sent.start <= c.start < t.sent.end}
         if len(named) == 1 and not (end < len(doc) and doc[end].lower_ == "of"):
             found.append(actor_span(doc, t.i + 1, end, f"{hit[2]} ({country_name(next(iter(named)))})"))
     return found
@@ -332,7 +334,7 @@ def qualifying_places(doc: Doc) -> list[Place]:
 
 def institution_spans(doc: Doc) -> list[Span]:
     found = [s for place in qualifying_places(doc) for s in qualified_institutions(doc, place)]
-    return found + bare_ministries(doc, list(doc.spans.get("country", [])))
+    return found + bare_ministries(doc)
 
 
 # --- unit patterns --------------------------------------------------------------------
