@@ -50,10 +50,6 @@ NOT_NAME_START = {"ADP", "ADV", "CCONJ", "SCONJ", "PRON", "AUX", "VERB"}  # "Lat
 TRAILING_WORDS = {"of", "the", "and", "for", "in", "on", "to", "&", "-"}
 LONG_FORM_MAX_WORDS = 12
 
-if not Token.has_extension("unit_head"):
-    Token.set_extension("unit_head", getter=lambda t: rules.actor_heads().get(t.text, False))
-
-
 def fold(name: str) -> str:
     """The comparison key for names: case, punctuation, 'the' and possessive folded."""
     name = re.sub(r"[’']s$", "", name.strip())
@@ -213,17 +209,19 @@ def gazetteer_spans(doc: Doc, places: set[int]) -> list[Span]:
     return found
 
 
+LINE_BREAK = re.compile(r"(?<=[^\W_])[^\S\n]*\n[^\S\n]*(?=[^\W_])")  # one line break between words
+
+
 def broken_name_spans(doc: Doc) -> list[Span]:
     """Gazetteer names broken across a line break ("Islamic Revolutionary\\nGuard Corps")."""
     known = known_actors()
     found = []
-    for t in doc:
-        if not (t.is_space and t.text.count("\n") == 1) or t.i == 0 or t.i + 1 >= len(doc):
+    for m in LINE_BREAK.finditer(doc.text):
+        gap = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if gap is None:
             continue
-        if doc[t.i - 1].is_punct or doc[t.i + 1].is_punct:
-            continue
-        for left in (i for i in range(max(0, t.i - 5), t.i) if not doc[i].is_lower):
-            for right in range(t.i + 2, min(len(doc), t.i + 7) + 1):
+        for left in (i for i in range(max(0, gap.start - 5), gap.start) if not doc[i].is_lower):
+            for right in range(gap.end + 1, min(len(doc), gap.end + 6) + 1):
                 key = fold(" ".join(w.text for w in doc[left:right] if not w.is_space))
                 if " " in key and key in known:
                     found.append(actor_span(doc, left, right, known[key]))
@@ -311,12 +309,15 @@ def bare_ministries(doc: Doc) -> list[Span]:
     demonym; a town does not count) is that country's."""
     countries = [s for s in doc.spans.get(GAZETTEER_KEY, []) if s.label_ in {gz.COUNTRY, gz.DEMONYM}]
     found = []
-    for t in doc:
-        hit = phrase_at(doc, t.i + 1) if t.lower_ == "the" else None
+    for m in re.finditer(r"\bthe\s", doc.text, flags=re.IGNORECASE):
+        the = doc.char_span(m.start(), m.start() + 3)
+        t = the[0] if the is not None else None
+        hit = phrase_at(doc, t.i + 1) if t is not None else None
         if hit is None or hit[1] != "ministry":
             continue
         end = t.i + 1 + hit[0]
-        named = {c.id_ for c in countries if t.sent.start <= c.start < t.sent.end}
+        sentence = t.sent
+        named = {c.id_ for c in countries if sentence.start <= c.start < sentence.end}
         if len(named) == 1 and not (end < len(doc) and doc[end].lower_ == "of"):
             found.append(actor_span(doc, t.i + 1, end, f"{hit[2]} ({country_name(next(iter(named)))})"))
     return found
@@ -339,10 +340,16 @@ def institution_spans(doc: Doc) -> list[Span]:
 
 # --- unit patterns --------------------------------------------------------------------
 
+UNIT_HEAD = {"_": {"unit_head": True}}  # in actor_patterns.jsonl: a unit word of actor_heads.csv
+
+
 @lru_cache(maxsize=1)
 def pattern_rows() -> tuple[dict, ...]:
+    """The Matcher patterns, with the placeholder for a unit's head word filled in."""
     lines = (gz.DATA / "actor_patterns.jsonl").read_text(encoding="utf-8").splitlines()
-    return tuple(json.loads(line) for line in lines if line.strip())
+    units = {"ORTH": {"IN": sorted(w for w, unit in rules.actor_heads().items() if unit)}}
+    rows = [json.loads(line) for line in lines if line.strip()]
+    return tuple({**row, "pattern": [units if t == UNIT_HEAD else t for t in row["pattern"]]} for row in rows)
 
 
 def unit_norm(span: Span) -> str:
@@ -384,6 +391,8 @@ class People:
 def surname_spans(doc: Doc, people: People, taken: set[int], ner: list[Span], skip: list[tuple[int, int]]) -> list[Span]:
     """Every later capitalised word that is a known person's surname ("Abadi", "Asad"),
     but not inside the name of a thing ("the Carter Doctrine")."""
+    if not people.by_surname:
+        return []
     inside = {t.i for e in ner if e.label_ != "PERSON" and len(e) > 1 and rules.thing_name(e) for t in e}
     found = []
     for t in doc:
@@ -468,11 +477,11 @@ def titled(ent: Span) -> bool:
     return ent.start > 0 and ent.doc[ent.start - 1].text in rules.trim_words()["start"]
 
 
-def appositive_people(doc: Doc, matcher: Matcher) -> list[Span]:
+def appositive_people(doc: Doc, matches: list[tuple[str, int, int]]) -> list[Span]:
     """Names the NER missed, known as people by their apposition ("Ned Price, spokesman")."""
     found = []
-    for match_id, start, end in matcher(doc):
-        if doc.vocab.strings[match_id] == "person, title":
+    for rule, start, end in matches:
+        if rule == "person, title":
             comma = next(t.i for t in doc[start:end] if t.text == ",")
             found.append(Span(doc, start, comma, label="PERSON"))
     return found
@@ -486,8 +495,12 @@ class ActorFinder:
         for row in pattern_rows():
             self.matcher.add(row["id"], [row["pattern"]])
 
-    def units(self, doc: Doc) -> list[Span]:
-        spans = [doc[s:e] for m, s, e in self.matcher(doc) if doc.vocab.strings[m] != "person, title"]
+    def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        return [(doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)]
+
+    @staticmethod
+    def units(doc: Doc, matches: list[tuple[str, int, int]]) -> list[Span]:
+        spans = [doc[s:e] for rule, s, e in matches if rule != "person, title"]
         return [actor_span(doc, s.start, s.end, unit_norm(s)) for s in filter_spans(spans)]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -497,7 +510,8 @@ class ActorFinder:
         ner = list(doc.ents)
         named = gazetteer_spans(doc, places)
         found = acronym_spans(doc, ner, places, skip) + named + broken_name_spans(doc)
-        found += affiliate_spans(doc, named) + institution_spans(doc) + self.units(doc)
+        matches = self.matches(doc)
+        found += affiliate_spans(doc, named) + institution_spans(doc) + self.units(doc, matches)
         found = [s for s in found if not in_ranges(s.start_char, skip)]
         authors = [set(fold(a).split()) for a in ctx.authors]
         people = People()
@@ -506,7 +520,7 @@ class ActorFinder:
                 people.add(span._.norm)
         taken = {t.i for s in found for t in s}
         singles: list[Span] = []
-        for ent in sorted(ner + appositive_people(doc, self.matcher), key=lambda e: e.start):
+        for ent in sorted(ner + appositive_people(doc, matches), key=lambda e: e.start):
             if ent.label_ not in NER_LABELS | BODY_LABELS or in_ranges(ent.start_char, skip):
                 continue
             ent = clean(widen(ent, taken))
