@@ -440,9 +440,9 @@ def looks_like_actor(ent: Span, authors: list[set[str]], places: set[int]) -> bo
         return False  # an acronym nobody defined, or a stray capitalised word ("Reports")
     if ent.label_ == "PERSON" and re.fullmatch(r"[A-Z]\.?", ent[-1].text):
         return False  # "Jared G.": the inverted name of a byline ("Tupuola, Jared G.")
-    if not ent[0].text[:1].isupper() or any(
-        t.is_lower and t.lower_ not in rules.CONNECTORS and doc[t.i - 1].text not in {"-", "‑"} for t in ent
-    ):
+    if not (ent[0].text[:1].isupper() or ent[0].lower_ in {"al", "el"}) or any(
+        t.is_lower and t.lower_ not in rules.CONNECTORS and doc[t.i - 1].text not in {"-", "‑"} for t in ent[:-1]
+    ) or (ent[-1].is_lower and ent[-1].text.title() not in rules.actor_heads() and ent[-1].lower_ not in rules.CONNECTORS):
         return False  # "Kabul & condole": a name is capitalised but for its connectors ("Kim Jong-un")
     if ent.start > 0 and doc[ent.start - 1].lower_ == "near":
         return False  # "near Al Shadaddi": a place the gazetteer does not know
@@ -470,6 +470,18 @@ def widen(ent: Span, taken: set[int]) -> Span:
         while start > 0 and loose(start - 1) and not doc[start - 1].is_sent_start:
             start -= 1
     return Span(doc, start, end, label=ent.label_)
+
+
+def with_common_head(ent: Span, places: set[int]) -> Span:
+    """A name before a lowercase body word is that body: "the al-Karrar office", "the
+    Sinaloa cartel" (not "an American company": a nationality is not a name)."""
+    doc = ent.doc
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if (ent.label_ not in {"ORG", "NORP"} or after is None or not after.is_lower or after.pos_ != "NOUN"
+            or after.text.title() not in rules.actor_heads() or any(t.i in places for t in ent)
+            or any(s.label_ == gz.DEMONYM and s.start == ent.start for s in doc.spans.get(GAZETTEER_KEY, []))):
+        return ent
+    return Span(doc, ent.start, ent.end + 1, label="ORG")
 
 
 def titled(ent: Span) -> bool:
@@ -523,7 +535,7 @@ class ActorFinder:
         for ent in sorted(ner + appositive_people(doc, matches), key=lambda e: e.start):
             if ent.label_ not in NER_LABELS | BODY_LABELS or in_ranges(ent.start_char, skip):
                 continue
-            ent = clean(widen(ent, taken))
+            ent = with_common_head(clean(widen(ent, taken)), places)
             while len(ent) and ent[0].i in taken:  # "Director of National Intelligence Tulsi Gabbard"
                 ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
             if not len(ent) or any(t.i in taken for t in ent) or not looks_like_actor(ent, authors, places):

@@ -151,3 +151,9 @@ def test_a_name_broken_across_a_line_break_is_one_name(nlp: Language) -> None:
     doc = nlp("Strikes were claimed by the Islamic Revolutionary\nGuard Corps on Sunday.")
     assert [(s.text, s._.norm) for s in doc.spans["actor"]] == [
         ("Islamic Revolutionary\nGuard Corps", "Islamic Revolutionary Guard Corps")]
+
+
+@pytest.mark.usefixtures("nlp")
+def test_a_name_before_a_lowercase_body_word_is_that_body() -> None:
+    text = "The al-Furqan office moved the money, the Corvo cartel laundered it, and an American company paid."
+    assert names(text) == {"al-Furqan office", "Corvo cartel"}
