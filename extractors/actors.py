@@ -474,10 +474,11 @@ def widen(ent: Span, taken: set[int]) -> Span:
 
 def with_common_head(ent: Span, places: set[int]) -> Span:
     """A name before a lowercase body word is that body: "the al-Karrar office", "the
-    Sinaloa cartel" (not "an American company": a nationality is not a name)."""
+    Sinaloa cartel" (not "an American company" or "Arab forces": a nationality or an
+    ethnic group is not a name)."""
     doc = ent.doc
     after = doc[ent.end] if ent.end < len(doc) else None
-    if (ent.label_ not in {"ORG", "NORP"} or after is None or not after.is_lower or after.pos_ != "NOUN"
+    if (not (ent.label_ == "ORG" or (ent.label_ == "NORP" and ent[0].lower_ in {"al", "el"})) or after is None or not after.is_lower or after.pos_ != "NOUN"
             or after.text.title() not in rules.actor_heads() or any(t.i in places for t in ent)
             or any(s.label_ == gz.DEMONYM and s.start == ent.start for s in doc.spans.get(GAZETTEER_KEY, []))):
         return ent
