@@ -616,6 +616,7 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
     title = _title(info.get("Title"), per_page[0], body)
     doc = DocBuilder()
     signed: list[str] = []
+    in_notice = False
     for number, paragraphs in enumerate(per_page, start=1):
         for para in paragraphs:
             text = para.text
@@ -623,8 +624,13 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
             if para.kind == "table_row":
                 doc.add("table_row", _row(para.cells or []), page=number)
                 continue
-            if is_notice(text) or is_notice_heading(text):
+            if is_notice_heading(text):
+                in_notice = True  # a publisher's notice runs to the next heading: dropped with it
                 continue
+            heading = (para.size > 1.15 * body or para.bold and not _SENTENCE_END.search(text)) and len(text) <= 150
+            if is_notice(text) or in_notice and not heading and para.kind != "footnote":
+                continue
+            in_notice = False
             if para.kind == "footnote":
                 kind = "footnote"
             elif number == 1 and title and text == title and not any(b.kind == "title" for b in doc.blocks):
@@ -636,7 +642,7 @@ def convert_pdf_parts(raw: RawDocument) -> PdfParts:
                 signed.append(signer)
             elif _CAPTION.match(text) and len(text) <= 300:
                 kind = "caption"
-            elif (para.size > 1.15 * body or para.bold and not _SENTENCE_END.search(text)) and len(text) <= 150:
+            elif heading:
                 kind = "heading"
             elif bullet := _BULLET.match(text):
                 kind, text = "list_item", text[bullet.end():]

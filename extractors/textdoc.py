@@ -452,6 +452,7 @@ def convert_text(raw: RawDocument) -> ConvertedDocument:
 
     doc = DocBuilder()
     meta: dict = {"title": None, "published": None, "authors": [], "source_url": None}
+    in_notice = False
     for i, unit in enumerate(units):
         header = not any(b.kind in _BODY_KINDS for b in doc.blocks)
         if header and (pair := _header_field(unit)):
@@ -494,8 +495,14 @@ def convert_text(raw: RawDocument) -> ConvertedDocument:
             meta["published"] = date
         elif unit.kind == "heading" or (unit.single_line and _looks_like_heading(text)):
             kind = "heading"
+        if kind != "title" and is_notice_heading(text):
+            in_notice = True  # a publisher's notice runs to the next heading: dropped with it
+            continue
+        if in_notice and kind != "heading":
+            continue
+        in_notice = False
         if kind != "title" and (is_boilerplate("paragraph" if kind != "table_row" else kind, inline)
-                                or is_notice(text) or is_notice_heading(text)):
+                                or is_notice(text)):
             continue
         doc.add(kind, inline)
     if not meta["title"] and doc.blocks:

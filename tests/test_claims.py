@@ -35,7 +35,7 @@ def claim(text: str, value: float) -> Claim:
 # Actor: the doer of the count's verb ----------------------------------------------------
 
 def test_the_subject_of_the_verb_is_the_actor() -> None:
-    assert claim("The Space Force has requested $1.9 billion for launch services.", 1.9e9).actor == "Space Force"
+    assert claim("The Space Force has requested $1.9 billion for launch services.", 1.9e9).actor == "U.S. Space Force"  # the gazetteer's canonical name
 
 
 def test_the_name_heading_the_subject_wins_over_its_possessor() -> None:
