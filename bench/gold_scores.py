@@ -42,7 +42,11 @@ def main() -> None:
         right = sum(metadata_right(e, f) for e, f in report.metadata.values())
         meta_right, meta_total = meta_right + right, meta_total + len(report.metadata)
         rows.append({"file": path.name, **{k: round(report.scores[k].f1, 3) for k in KINDS},
-                     "attribution": round(report.attribution.recall, 3), "metadata": f"{right}/{len(report.metadata)}"})
+                     "attribution": round(report.attribution.recall, 3), "metadata": f"{right}/{len(report.metadata)}",
+                     "errors": {k: {"false_positives": report.scores[k].false_positives,
+                                    "false_negatives": report.scores[k].false_negatives} for k in KINDS}
+                     | {"attribution": report.attribution.false_negatives,
+                        "metadata": {f: v for f, v in report.metadata.items() if not metadata_right(*v)}}})
     width = max(len(r["file"]) for r in rows)
     print(f"{'file':{width}}  " + "  ".join(f"{k[:9]:>9}" for k in (*KINDS, "attribution", "metadata")))
     for r in rows:
