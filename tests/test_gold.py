@@ -16,6 +16,7 @@ from claimtrail.evaluation import KINDS, Score, evaluate_gold_files
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT.parent / "shared" / "gold" / "iskp-goes-global.json"
 OUR_GOLD = sorted((ROOT / "tests" / "gold").glob("*.json"))
+GENRE_GOLD = sorted((ROOT / "tests" / "gold" / "genres").glob("*.json"))
 SAMPLE_GOLD = [g for g in OUR_GOLD if "/samples/" in json.loads(g.read_text())["document"]]
 POLICY_GOLD = [g for g in OUR_GOLD if g not in SAMPLE_GOLD]
 
@@ -23,7 +24,7 @@ POLICY_GOLD = [g for g in OUR_GOLD if g not in SAMPLE_GOLD]
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict:
     url = f"sqlite:///{tmp_path_factory.mktemp('gold') / 'gold.db'}"
-    golds = [SEED_GOLD, *OUR_GOLD]
+    golds = [SEED_GOLD, *OUR_GOLD, *GENRE_GOLD]
     return {g.name: r for g, r in zip(golds, evaluate_gold_files(golds, url))}
 
 
@@ -69,3 +70,30 @@ def test_policy_documents_pooled(reports: dict, kind: str) -> None:
     for gold in POLICY_GOLD:
         pooled.add(reports[gold.name].scores[kind])
     assert pooled.f1 >= POLICY_FLOOR[kind], (pooled.false_positives, pooled.false_negatives)
+
+
+# Documents of genres the rules were first written without (tests/gold/genres/: Markdown with
+# front matter, an encyclopedia page, budget and grant reports, strike-list releases, a PDF
+# bulletin with tables...), each annotated before any extraction of it was seen. The issue's
+# targets (counts, actors, metadata 0.85-0.90; dates 0.90; attribution 0.75) are for such
+# documents; the floors sit just under what extraction scores on ours today (pooled), so a
+# change that loses ground on unseen genres fails here even when the tuned files hold.
+GENRE_FLOOR = {"countries": 0.95, "dates": 0.82, "counts": 0.75, "actors": 0.78}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_unseen_genres_pooled(reports: dict, kind: str) -> None:
+    pooled = Score()
+    for gold in GENRE_GOLD:
+        pooled.add(reports[gold.name].scores[kind])
+    assert pooled.f1 >= GENRE_FLOOR[kind], (pooled.false_positives, pooled.false_negatives)
+
+
+def test_unseen_genres_metadata_and_attribution(reports: dict) -> None:
+    fields = [pair for gold in GENRE_GOLD for pair in reports[gold.name].metadata.values()]
+    right = [sorted(e) == sorted(f) if isinstance(e, list) else e == f for e, f in fields]
+    assert sum(right) >= 0.9 * len(fields), [pair for pair, ok in zip(fields, right) if not ok]
+    attribution = Score()
+    for gold in GENRE_GOLD:
+        attribution.add(reports[gold.name].attribution)
+    assert attribution.recall >= 0.25, attribution.false_negatives
