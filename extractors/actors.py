@@ -570,6 +570,14 @@ def appositive_people(doc: Doc, matches: list[tuple[str, int, int]]) -> list[Spa
     return found
 
 
+def defines_thing(ent: Span, things: set[str]) -> bool:
+    """A name made of a thing's acronym ("Typhon MRC", "MRC units") or standing before it
+    as its long form ("Overhead Persistent Infrared and Resilient (OPIR)")."""
+    doc = ent.doc
+    before = ent.end + 1 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 1].text in things
+    return before or any(t.text in things for t in ent)
+
+
 class ActorFinder:
     """The spaCy component; built once per pipeline so the unit patterns compile once."""
 
@@ -610,7 +618,7 @@ class ActorFinder:
             ent = with_common_head(clean(widen(ent, taken)), places)
             while len(ent) and ent[0].i in taken:  # "Director of National Intelligence Tulsi Gabbard"
                 ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
-            if not len(ent) or any(t.i in taken or t.text in things for t in ent) or not looks_like_actor(ent, authors, places):
+            if not len(ent) or any(t.i in taken for t in ent) or defines_thing(ent, things) or not looks_like_actor(ent, authors, places):
                 continue
             if ent.label_ == "PERSON" and len(ent) == 1:
                 singles.append(ent)

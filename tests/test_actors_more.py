@@ -28,11 +28,12 @@ def names(text: str) -> set[str]:
 @pytest.mark.parametrize("text", [
     "The Forward Sensor Architecture and the Deep Strike Weapon were funded last year.",
     "Crews flew from Joint Base Ridgeway and Kessler SFB to the coast.",
-    "Tourists queued at the Northern Gate before noon.",
     "Three vessels were hit: the cargo carrier Ocean Beacon, container ships Blue Heron and "
     "Coral Spire, and tankers Delta Star and Nord Vega. One such vessel, the Delta Star, later sank.",
     "Anna K. Brill, Analyst in Naval Policy Peter O. Lund, Specialist in Maritime Affairs",
     "Funds go to Strategic Command, Control, and Communications (SC3) lines.",
+    "The Marduk Gate has stood at the entrance of the old city for centuries.",
+    "Source: Adapted from Northern Fleet Headquarters Staff, May 2, 2021.",
 ])
 def test_programmes_places_ships_bylines_and_cut_series_are_not_actors(text: str) -> None:
     assert names(text) == set()
