@@ -33,6 +33,7 @@ HEADING_BLOCKS = {"paragraph", "caption"}  # short title-case lines here are hea
 HEADING_MAX_WORDS = 12
 RUN_IN_LABEL = re.compile(r"^([^:.;]{2,80}?):\s+\S")
 RUN_IN_LABEL_MAX_WORDS = 8
+LETTER = re.compile(r"[A-Z]|[IVXL]+")
 SOURCE_LINE = re.compile(r"^\s*Sources?:")
 FIGURE_TITLE = re.compile(r"^(Figure|Fig\.|Table|Map|Chart|Graph|Box)\s+[A-Z]?\d+[.:]")
 SURNAME_PREFIX = re.compile(r"^(?:al|el|ul|ad|ash|as|at|ar|an|az)[-‑\s]+", re.IGNORECASE)
@@ -60,12 +61,14 @@ def named_alone() -> frozenset[str]:
 def not_actor_words() -> dict[str, frozenset[str]]:
     """Words by position: 'head' (last word of the name), 'next' (the noun the name
     modifies: "Patriot missiles"), 'inside' (any word but the last: "Golden Dome Fund",
-    "Joint Base Lewis-McChord"), 'first' (ships, operations, camps) and 'before' (the
-    word a ship's name follows: "the tanker Stena Imperative")."""
-    parts: dict[str, set[str]] = {"head": set(), "next": set(), "first": set(), "inside": set(), "before": set()}
+    "Joint Base Lewis-McChord"), 'first' (ships, operations, camps), 'before' (the
+    word a ship's name follows: "the tanker Stena Imperative") and 'lettered' (a part of
+    a law when a letter or a Roman numeral follows: "Division A", "Title II")."""
+    parts: dict[str, set[str]] = {"head": set(), "next": set(), "first": set(), "inside": set(), "before": set(),
+                                  "lettered": set()}
     for row in read("not_actor_heads.csv"):
         for part in row["part"].split("+"):
-            parts[part].add(row["word"] if part in {"first", "before"} else row["word"].lower())
+            parts[part].add(row["word"] if part in {"first", "before", "lettered"} else row["word"].lower())
     return {part: frozenset(words) for part, words in parts.items()}
 
 
@@ -107,6 +110,8 @@ def thing_name(span: Span) -> bool:
     the noun right after it ("the Typhon system", "Patriot missiles")."""
     words = not_actor_words()
     if head(span).lower_ in words["head"] or ship(span):
+        return True
+    if len(span) == 2 and span[0].text in words["lettered"] and LETTER.fullmatch(span[1].text):
         return True
     if not actor_head(span) and (span[0].text in words["first"] or any(t.lower_ in words["inside"] for t in span[:-1])):
         return True

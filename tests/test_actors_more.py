@@ -32,6 +32,7 @@ def names(text: str) -> set[str]:
     "Coral Spire, and tankers Delta Star and Nord Vega. One such vessel, the Delta Star, later sank.",
     "Anna K. Brill, Analyst in Naval Policy Peter O. Lund, Specialist in Maritime Affairs",
     "Funds go to Strategic Command, Control, and Communications (SC3) lines.",
+    "The money came from the spending law (P.L. 120-4, Division C) last March.",
     "The Marduk Gate has stood at the entrance of the old city for centuries.",
     "Source: Adapted from Northern Fleet Headquarters Staff, May 2, 2021.",
 ])
