@@ -134,8 +134,9 @@ def clean(span: Span) -> Span:
 
 def spells(acronym: str, words: list[str]) -> bool:
     """Whether the acronym takes one or more leading letters of each word in order
-    ("STRATCOM" = STRATegic COMmand, "ISIS-SP" = ISIS Sinai Province); connectors may
-    give letters or none."""
+    ("STRATCOM" = STRATegic COMmand, "ISIS-SP" = ISIS Sinai Province, the parts of a
+    hyphenated word count as words); connectors may give letters or none."""
+    words = [part for w in words for part in re.split(r"(?<=\w)[-‑](?=\w)", w)]  # "Multi-Domain": M, D
     letters = re.sub(r"[^a-z0-9]", "", acronym.lower())
     keys = [re.sub(r"[^a-z0-9]", "", w.lower()) for w in words]
 
@@ -148,7 +149,8 @@ def spells(acronym: str, words: list[str]) -> bool:
             return True
         return any(letters[i : i + k] == word[:k] and fits(i + k, j + 1) for k in range(1, len(word) + 1))
 
-    return bool(letters) and fits(0, 0)
+    plural = acronym[-1:] == "s" and len(acronym) > 2  # "MDTFs" spells what "MDTF" spells
+    return (bool(letters) and fits(0, 0)) or (plural and spells(acronym[:-1], words))
 
 
 def long_form(doc: Doc, opening: int, acronym: str) -> Span | None:
@@ -170,19 +172,38 @@ def long_form(doc: Doc, opening: int, acronym: str) -> Span | None:
     return None
 
 
-def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[int, int]]) -> list[Span]:
+def continuation(doc: Doc, opening: int) -> Span | None:
+    """The capitalised words that go on after "(LF)": the rest of a name the acronym
+    stands inside ("the Overhead Persistent Infrared (OPIR) Missile Warning program")."""
+    close = next((t.i for t in doc[opening : opening + 4] if t.text == ")"), None)
+    if close is None:
+        return None
+    end = close + 1
+    while end < len(doc) and (doc[end].is_title or (doc[end].lower_ == "and" and end + 1 < len(doc) and doc[end + 1].is_title)):
+        end += 1
+    return doc[close + 1 : end] if end > close + 1 else None
+
+
+def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[int, int]]) -> tuple[list[Span], set[str]]:
     """'Long Form (LF)' defines LF for the document when the long form names an actor:
-    known, headed by a body's word ("Command", "Agency"), or a name the NER found."""
+    known, headed by a body's word ("Command", "Agency"), or a name the NER found. Also
+    returns the acronyms defined for things ("Mid-Range Capability (MRC)"): a name made
+    of one ("Typhon MRC", "MRC units") is a thing too."""
     known = known_actors()
     links: dict[str, str] = {}
     found: list[Span] = []
+    things: set[str] = set()
     for m in ACRONYM.finditer(doc.text):
         acronym = m.group(1)
         opening = doc.char_span(m.start(), m.start() + 1)
         if opening is None or sum(c.isupper() for c in acronym) < 2 or acronym in links:
             continue
         long = long_form(doc, opening.start, acronym)
-        if long is None or rules.thing_name(long) or all(t.i in places or t.is_punct for t in long):
+        if long is None or all(t.i in places or t.is_punct for t in long):
+            continue
+        rest = continuation(doc, opening.start)
+        if rules.thing_name(long) or (rest is not None and rules.thing_name(rest)):
+            things.add(acronym)
             continue
         named = any(e.start < long.end and long.start < e.end and e.label_ in NER_LABELS for e in ner)
         if fold(long.text) in known or rules.actor_head(long) or named:
@@ -193,6 +214,29 @@ def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[
             span = doc.char_span(m.start(), m.end())
             if span is not None and not in_ranges(span.start_char, skip):
                 found.append(actor_span(doc, span.start, span.end, norm))
+    return found + numbered_acronyms(doc, links, skip), things - set(links)
+
+
+def ordinal(number: str) -> str:
+    if number[-2:] in {"11", "12", "13"}:
+        return f"{number}th"
+    return number + {"1": "st", "2": "nd", "3": "rd"}.get(number[-1], "th")
+
+
+def numbered_acronyms(doc: Doc, links: dict[str, str], skip: list[tuple[int, int]]) -> list[Span]:
+    """A number before a defined unit's acronym names one unit: "1 MDTF" and "3rd MDTF"
+    (Multi-Domain Task Forces (MDTFs)) -> "1st Multi-Domain Task Force"."""
+    found = []
+    for acronym, norm in links.items():
+        words = norm.split()
+        if rules.actor_heads().get(words[-1]) is not True:
+            continue
+        singular = " ".join([*words[:-1], words[-1][:-1]]) if words[-1][:-1] in rules.actor_heads() else norm
+        base = re.escape(re.sub(r"(?<=[A-Z])s$", "", acronym))
+        for m in re.finditer(rf"(?<![\w.,-])(\d{{1,3}})(?:st|nd|rd|th|d)?\s+{base}s?(?![\w-])", doc.text):
+            span = doc.char_span(m.start(), m.end())
+            if span is not None and not in_ranges(span.start_char, skip):
+                found.append(actor_span(doc, span.start, span.end, f"{ordinal(m.group(1))} {singular}"))
     return found
 
 
@@ -281,16 +325,31 @@ def phrase_at(doc: Doc, start: int) -> tuple[int, str, str] | None:
     return None
 
 
+def named_ministry(doc: Doc, start: int) -> tuple[int, str, str] | None:
+    """A ministry the table does not list, by its capitalised name: "Ministry of Culture",
+    "Ministry of Water Resources" (width, kind, canonical), up to a comma or a lowercase word."""
+    if start + 2 >= len(doc) or doc[start].text != "Ministry" or doc[start + 1].lower_ != "of":
+        return None
+    end = start + 2
+    while end < len(doc) and (doc[end].is_title or (doc[end].lower_ in {"and", "the"} and end + 1 < len(doc) and doc[end + 1].is_title)):
+        end += 1
+    while end > start + 2 and doc[end - 1].lower_ in {"and", "the"}:
+        end -= 1
+    return (end - start, "ministry", doc[start:end].text) if end > start + 2 else None
+
+
 def qualified_institutions(doc: Doc, place: Place) -> list[Span]:
     """"Iraqi security forces", "Pakistan's foreign ministry" (not "North Korea's military
     capabilities"), and "the Ministry of Defence of the Russian Federation"."""
     found = []
     start = place.end + (1 if place.end < len(doc) and doc[place.end].tag_ == "POS" else 0)
-    hit = phrase_at(doc, start)
+    hit = phrase_at(doc, start) or named_ministry(doc, start)
     if hit is not None:
         width, kind, canonical = hit
         after = doc[start + width] if start + width < len(doc) else None
-        if doc[start + width - 1].dep_ != "amod" and not (after is not None and after.pos_ in {"NOUN", "PROPN"}):
+        proper = all(t.is_title or t.lower_ in rules.CONNECTORS for t in doc[start : start + width])  # "U.S. Embassy grant"
+        if doc[start + width - 1].dep_ != "amod" and not (after is not None and after.pos_ in {"NOUN", "PROPN"}
+                                                          and not (proper and after.is_lower)):
             written = f"{doc[place.start:place.end].text} {doc[start : start + width].text}"
             found.append(actor_span(doc, place.start, start + width, institution_norm(place.iso3, kind, canonical, written)))
     j = place.start - (1 if place.start > 0 and doc[place.start - 1].lower_ == "the" else 0)
@@ -341,6 +400,7 @@ def institution_spans(doc: Doc) -> list[Span]:
 # --- unit patterns --------------------------------------------------------------------
 
 UNIT_HEAD = {"_": {"unit_head": True}}  # in actor_patterns.jsonl: a unit word of actor_heads.csv
+PEOPLE_RULES = {"person, title", "ruler"}  # the patterns of actor_patterns.jsonl that find people
 
 
 @lru_cache(maxsize=1)
@@ -434,10 +494,10 @@ def looks_like_actor(ent: Span, authors: list[set[str]], places: set[int]) -> bo
         return False
     if any(t.i in places for t in ent) and not rules.actor_head(ent):
         return False  # "U.S. Strategic Command" is a body; "U.S.-Australia Relations" is not
-    if rules.thing_name(ent):
+    if rules.thing_name(ent) or rules.series_part(ent):
         return False
-    if len(ent) == 1 and ent.label_ != "PERSON":
-        return False  # an acronym nobody defined, or a stray capitalised word ("Reports")
+    if len(ent) == 1 and ent.label_ != "PERSON" and not (ent[0].is_title and ent.text in rules.named_alone() and not ent[0].is_sent_start):
+        return False  # an acronym nobody defined, or a stray capitalised word ("Reports"); but "the Navy"
     if ent.label_ == "PERSON" and re.fullmatch(r"[A-Z]\.?", ent[-1].text):
         return False  # "Jared G.": the inverted name of a byline ("Tupuola, Jared G.")
     if not (ent[0].text[:1].isupper() or ent[0].lower_ in {"al", "el"}) or any(
@@ -453,12 +513,13 @@ def looks_like_actor(ent: Span, authors: list[set[str]], places: set[int]) -> bo
 def widen(ent: Span, taken: set[int]) -> Span:
     """Capitalised words the NER left out of a name: a surname after a person's given
     names ("Seyed Abbas" Araghchi), the first words of a body after an actor's possessive
-    (Europol's "Internet" Referral Unit)."""
+    (Europol's "Internet" Referral Unit), across "and" ("Rapid Capabilities and" Critical
+    Technologies Office)."""
     doc = ent.doc
 
-    def loose(i: int) -> bool:
-        t = doc[i]
-        return t.i not in taken and not t.ent_type_ and t.pos_ == "PROPN" and t.is_title
+    def loose(i: int, crossing: bool = False) -> bool:
+        t = doc[i]  # across a connector, the NER may have cut the first words as a name of their own
+        return t.i not in taken and t.ent_type_ in ({"", "ORG"} if crossing else {""}) and t.pos_ == "PROPN" and t.is_title
 
     start, end = ent.start, ent.end
     while end > start and doc[end - 1].is_space:
@@ -467,8 +528,14 @@ def widen(ent: Span, taken: set[int]) -> Span:
         while end < len(doc) and loose(end):
             end += 1
     else:
-        while start > 0 and loose(start - 1) and not doc[start - 1].is_sent_start:
-            start -= 1
+        crossed = False
+        while start > 0 and not doc[start - 1].is_sent_start:
+            if loose(start - 1, crossed):
+                start -= 1
+            elif start > 1 and doc[start - 1].lower_ == "and" and loose(start - 2, crossing=True):
+                start, crossed = start - 2, True
+            else:
+                break
     return Span(doc, start, end, label=ent.label_)
 
 
@@ -491,13 +558,24 @@ def titled(ent: Span) -> bool:
 
 
 def appositive_people(doc: Doc, matches: list[tuple[str, int, int]]) -> list[Span]:
-    """Names the NER missed, known as people by their apposition ("Ned Price, spokesman")."""
+    """Names the NER missed, known as people by their apposition ("Ned Price, spokesman")
+    or a ruler's title ("King Nebuchadnezzar II")."""
     found = []
     for rule, start, end in matches:
         if rule == "person, title":
             comma = next(t.i for t in doc[start:end] if t.text == ",")
             found.append(Span(doc, start, comma, label="PERSON"))
+        elif rule == "ruler":
+            found.append(Span(doc, start + 1, end, label="PERSON"))
     return found
+
+
+def defines_thing(ent: Span, things: set[str]) -> bool:
+    """A name made of a thing's acronym ("Typhon MRC", "MRC units") or standing before it
+    as its long form ("Overhead Persistent Infrared and Resilient (OPIR)")."""
+    doc = ent.doc
+    before = ent.end + 1 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 1].text in things
+    return before or any(t.text in things for t in ent)
 
 
 class ActorFinder:
@@ -513,7 +591,7 @@ class ActorFinder:
 
     @staticmethod
     def units(doc: Doc, matches: list[tuple[str, int, int]]) -> list[Span]:
-        spans = [doc[s:e] for rule, s, e in matches if rule != "person, title"]
+        spans = [doc[s:e] for rule, s, e in matches if rule not in PEOPLE_RULES]
         return [actor_span(doc, s.start, s.end, unit_norm(s)) for s in filter_spans(spans)]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -522,7 +600,8 @@ class ActorFinder:
         places = {t.i for key in ("country", "region") for s in doc.spans.get(key, []) for t in s}
         ner = list(doc.ents)
         named = gazetteer_spans(doc, places)
-        found = acronym_spans(doc, ner, places, skip) + named + broken_name_spans(doc)
+        defined, things = acronym_spans(doc, ner, places, skip)
+        found = defined + named + broken_name_spans(doc)
         matches = self.matches(doc)
         found += affiliate_spans(doc, named) + institution_spans(doc) + self.units(doc, matches)
         found = [s for s in found if not in_ranges(s.start_char, skip)]
@@ -539,7 +618,7 @@ class ActorFinder:
             ent = with_common_head(clean(widen(ent, taken)), places)
             while len(ent) and ent[0].i in taken:  # "Director of National Intelligence Tulsi Gabbard"
                 ent = Span(doc, ent.start + 1, ent.end, label=ent.label_)
-            if not len(ent) or any(t.i in taken for t in ent) or not looks_like_actor(ent, authors, places):
+            if not len(ent) or any(t.i in taken for t in ent) or defines_thing(ent, things) or not looks_like_actor(ent, authors, places):
                 continue
             if ent.label_ == "PERSON" and len(ent) == 1:
                 singles.append(ent)
