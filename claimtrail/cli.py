@@ -23,7 +23,7 @@ from rich.text import Text
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
-from claimtrail.settings import QUERY_TIMEOUT_S, default_db_url, quiet_prefect
+from claimtrail.settings import QUERY_TIMEOUT_S, quiet_prefect
 
 if TYPE_CHECKING:
     from typer._click import Command, Parameter
@@ -74,7 +74,13 @@ errors = Console(stderr=True, soft_wrap=True)  # messages carry paths and URLs: 
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", metavar="URL", help="SQLAlchemy URL; default $CLAIMTRAIL_DB, else sqlite:///claimtrail.db"),
+    typer.Option("--db", metavar="URL", help="SQLAlchemy URL; default $CLAIMTRAIL_DB, else the configuration's "
+                                             "database, else sqlite:///claimtrail.db"),
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option("--config", metavar="FILE",
+                 help="Configuration file; default $CLAIMTRAIL_CONFIG, else ./claimtrail.toml"),
 ]
 
 
@@ -114,10 +120,24 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code=code)
 
 
+def database_url(db: str | None, config: str | None) -> str:
+    """The one resolution of the database, for every command: ``--db``, else
+    ``$CLAIMTRAIL_DB``, else the configuration's ``database`` (``--config``,
+    ``$CLAIMTRAIL_CONFIG`` or ``./claimtrail.toml``, when there is one), else
+    ``./claimtrail.db``."""
+    from claimtrail.config import ConfigError, resolve_db_url
+
+    try:
+        return resolve_db_url(db, config)
+    except ConfigError as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) and http(s) URLs.")],
     db: DbOption = None,
+    config: ConfigOption = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0.001, metavar="SECONDS",
         help="Time one document's conversion may take; past it the document is recorded as failed.",
@@ -132,12 +152,12 @@ def ingest(
 ) -> None:
     """Ingest documents once and print a summary; failed documents are recorded, not fatal."""
     if any(_is_url(p) for p in paths):  # addresses go through the fetching run flow
-        return _ingest_with_urls(paths, db, timeout, max_bytes, max_memory)
+        return _ingest_with_urls(paths, database_url(db, config), timeout, max_bytes, max_memory)
     from claimtrail import db as database
     from claimtrail.files import discover_files
     from claimtrail.flows.ingest import ingest as ingest_flow
 
-    url = db or default_db_url()
+    url = database_url(db, config)
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
@@ -169,6 +189,7 @@ def ingest(
 def sql(
     query: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
     db: DbOption = None,
+    config: ConfigOption = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0.001, metavar="SECONDS", help="Stop the query after this long.",
@@ -189,7 +210,7 @@ def sql(
 
     max_rows = limit or (TABLE_ROWS if format is Format.table else None)
     try:
-        result = database.run_query(db or default_db_url(), query, timeout=timeout, max_rows=max_rows,
+        result = database.run_query(database_url(db, config), query, timeout=timeout, max_rows=max_rows,
                                     allow_privileged=allow_privileged_role)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
@@ -261,6 +282,7 @@ def search(
     )] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many passages, best first.")] = 20,
     db: DbOption = None,
+    config: ConfigOption = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     raw: RawOption = False,
 ) -> None:
@@ -275,7 +297,7 @@ def search(
         since = since and since_day(since)
     except database.DatabaseError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
-    engine = _read_only_or_fail(db or default_db_url(), QUERY_TIMEOUT_S)
+    engine = _read_only_or_fail(database_url(db, config), QUERY_TIMEOUT_S)
     try:
         hits = search_passages(engine, query, country=country, since=since, limit=limit)
     except database.DatabaseError as exc:
@@ -299,6 +321,7 @@ def search(
 @app.command()
 def reprocess(
     db: DbOption = None,
+    config: ConfigOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Every document, not only the outdated ones.")] = False,
 ) -> None:
     """Extract again, from the stored text, every document extracted by another pipeline version.
@@ -306,7 +329,7 @@ def reprocess(
     A version names claimtrail, its rule code and files, and the spaCy model. Nothing is
     fetched or converted again.
     """
-    url = db or default_db_url()
+    url = database_url(db, config)
     _open_or_fail(url)
     from claimtrail.flows.reprocess import reprocess as reprocess_flow
 
@@ -329,6 +352,7 @@ def export(
     format: Annotated[str, typer.Option("--format", help="csv, jsonl, parquet, or acled (an ACLED-style CSV).")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
     db: DbOption = None,
+    config: ConfigOption = None,
     raw: RawOption = False,
 ) -> None:
     """Export every claim with its provenance and a deep link to its quote."""
@@ -342,7 +366,7 @@ def export(
         raise fail(f"--format {format!r}: use one of {', '.join(f.value for f in ExportFormat)}", USAGE_ERROR) from None
     if fmt is ExportFormat.parquet and output is None:
         raise fail("a Parquet export needs a file: give --output FILE", USAGE_ERROR)
-    engine = _read_only_or_fail(db or default_db_url())
+    engine = _read_only_or_fail(database_url(db, config))
     try:
         count = write(claims_with_provenance(engine), fmt, output or sys.stdout, raw)
     except database.DatabaseError as exc:
@@ -356,6 +380,7 @@ def export(
 @app.command()
 def audit(
     db: DbOption = None,
+    config: ConfigOption = None,
     sample: Annotated[int, typer.Option("--sample", min=0, metavar="N", help="How many claims to draw.")] = 30,
     seed: Annotated[int, typer.Option("--seed", help="The draw's seed: the same seed draws the same claims.")] = 0,
     format: Annotated[Format, typer.Option("--format", help="Output format of the sample.")] = Format.table,
@@ -367,7 +392,7 @@ def audit(
     from claimtrail import db as database
     from claimtrail.db.audit import AuditClaim, coverage, sample_claims
 
-    engine = _open_or_fail(db or default_db_url())
+    engine = _read_only_or_fail(database_url(db, config))
     try:
         shares, claims = coverage(engine), sample_claims(engine, sample, seed)
     except database.DatabaseError as exc:
@@ -408,13 +433,12 @@ app.add_typer(db_app, name="db")
 def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
     """Bring the database to this claimtrail's schema, keeping every row (a new one is created)."""
     from claimtrail import db as database
-    from claimtrail.config import ConfigError, resolve_db_url
 
+    url = database_url(db, config)
     try:
-        url = resolve_db_url(db, config)
         before, after = database.upgrade_database(url)
-    except (ConfigError, database.DatabaseError) as exc:
-        raise fail(str(exc), USAGE_ERROR if isinstance(exc, ConfigError) else 1) from None
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
     if before == after:
         console.print(f"the database is current (schema revision {after})", highlight=False)
     else:
@@ -423,11 +447,6 @@ def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
 
 # --------------------------------------------------------------------------- sources and runs
 
-ConfigOption = Annotated[
-    str | None,
-    typer.Option("--config", metavar="FILE",
-                 help="Configuration file; default $CLAIMTRAIL_CONFIG, else ./claimtrail.toml"),
-]
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -499,16 +518,10 @@ def runs(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 10,
 ) -> None:
     """The recent runs with their counts and failures."""
-    from claimtrail.config import ConfigError, resolve_db_url
+    from claimtrail import db as database
     from claimtrail.db.runs import recent_runs
 
-    try:
-        url = resolve_db_url(db, config)
-    except ConfigError as exc:
-        raise fail(str(exc), USAGE_ERROR) from None
-    from claimtrail import db as database
-
-    engine = _open_or_fail(url)
+    engine = _read_only_or_fail(database_url(db, config))
     try:
         records = recent_runs(engine, limit)
     except database.DatabaseError as exc:
@@ -621,7 +634,7 @@ def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a flows.run.RunSumm
                   f"{totals['claims']} claims", highlight=False)
 
 
-def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_bytes: int, max_memory: int) -> None:
+def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int, max_memory: int) -> None:
     """``claimtrail ingest`` given http(s) addresses (and maybe files): one run of the
     fetching flow (kind "ingest"), addresses as a ``urls`` source, files and folders as
     ``folder`` sources."""
@@ -638,7 +651,6 @@ def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_byte
     missing = [p for p in files if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
-    url = db or default_db_url()
     _open_or_fail(url)
     from claimtrail.flows.run import RunOptions, run as run_flow
 
@@ -679,6 +691,7 @@ def watch(
     folder: Annotated[Path, typer.Argument(help="The folder to watch (searched recursively).",
                                            exists=True, file_okay=False, resolve_path=True)],
     db: DbOption = None,
+    config: ConfigOption = None,
     polling: Annotated[bool, typer.Option(
         "--polling", help="Scan the folder instead of using inotify (network mounts, where inotify sees nothing).",
     )] = False,
@@ -696,7 +709,7 @@ def watch(
     """
     from claimtrail.watch import WatchOptions
 
-    url = db or default_db_url()
+    url = database_url(db, config)
     _open_or_fail(url)
     from claimtrail.flows.watch import watch_folder
 
