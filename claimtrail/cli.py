@@ -9,15 +9,24 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import unquote
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperArgument, TyperGroup, TyperOption
@@ -167,10 +176,8 @@ def ingest(
         raise fail(str(exc)) from None
     total = len(discover_files(paths))
     started = time.monotonic()
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("ingesting", total=total)
-        summary = ingest_flow(paths, url, on_document=lambda _: progress.advance(bar), timeout=timeout,
+    with _progress("ingesting", total) as advance:
+        summary = ingest_flow(paths, url, on_document=advance, timeout=timeout,
                               max_bytes=max_bytes, max_memory_mb=max_memory or None)
     totals = database.summary(database.open_database(url))
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents seen "
@@ -334,10 +341,8 @@ def reprocess(
     from claimtrail.flows.reprocess import reprocess as reprocess_flow
 
     started = time.monotonic()
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("reprocessing", total=None)
-        summary = reprocess_flow(url, everything, on_document=lambda _: progress.advance(bar))
+    with _progress("reprocessing") as advance:
+        summary = reprocess_flow(url, everything, on_document=advance)
     console.print(f"run {summary.run_id}: {summary.count('reprocessed')} documents extracted again with pipeline "
                   f"{summary.version} in {_duration(time.monotonic() - started)}, "
                   f"{summary.count('failed')} failed (they keep their extraction)",
@@ -499,10 +504,8 @@ def run_command(
     _open_or_fail(settings.database)
     from claimtrail.flows.run import run as run_flow
 
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("running", total=None)
-        summary = run_flow(settings, on_document=lambda _: progress.advance(bar))
+    with _progress("running") as advance:
+        summary = run_flow(settings, on_document=advance)
     _print_run(summary, settings.database)
     failed = [s.name for s in summary.sources if s.outcomes and all(o.status == "failed" for o in s.outcomes)]
     every = len(failed) == len(summary.sources)
@@ -587,6 +590,28 @@ def _flow_session(interruptible: bool = True) -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def _progress(label: str, total: int | None = None) -> Iterator[Callable[[Any], None]]:
+    """A flow session (:func:`_flow_session`) with one progress line — documents done (of
+    ``total`` when known), elapsed time, time left, and the document just finished —
+    yielding the ``on_document`` callback that the flows call after each document."""
+    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                   TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[last]}"),
+                                   console=console, transient=True) as progress:
+        bar = progress.add_task(label, total=total, last="")
+
+        def advance(outcome: Any) -> None:
+            progress.update(bar, advance=1, last=escape(_short_name(outcome.uri)))
+
+        yield advance
+
+
+def _short_name(uri: str) -> str:
+    """A document's file name (a path's, or a URL's last segment), for a line on screen."""
+    name = uri.rstrip("/").rsplit("/", 1)[-1]
+    return unquote(name) if uri.startswith(("http://", "https://", "file://")) else name
+
+
 def _open_or_fail(url: str):  # noqa: ANN202 - an Engine; sqlalchemy is imported lazily
     from claimtrail import db as database
 
@@ -658,11 +683,9 @@ def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int
     sources += [FolderSource(p, Path(p).resolve()) for p in dict.fromkeys(files)]
     options = RunOptions(FetchSettings(max_bytes=max_bytes), timeout=timeout, max_memory_mb=max_memory or None,
                          max_file_bytes=max_bytes)
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("ingesting", total=None)
+    with _progress("ingesting") as advance:
         summary = run_flow(Config(database=url, sources=tuple(sources)), options=options, kind="ingest",
-                           on_document=lambda _: progress.advance(bar))
+                           on_document=advance)
     _print_run(summary, url)
 
 
@@ -746,8 +769,10 @@ def serve(
     from claimtrail.flows.serve import ServeOptions, deployment_name, serve as serve_flows
 
     def ready(api_url: str) -> None:
-        console.print(f"serving {deployment_name()} ({settings.schedule.cron}, {settings.schedule.timezone}) "
-                      f"on {api_url}", highlight=False, soft_wrap=True)
+        schedule = settings.schedule
+        console.print(f"serving {deployment_name()} ({schedule.cron}, {schedule.timezone}); next run "
+                      f"{schedule.next_run():%Y-%m-%d %H:%M %Z}", highlight=False, soft_wrap=True)
+        console.print(f"Prefect UI: {api_url.removesuffix('/').removesuffix('/api')}", highlight=False, soft_wrap=True)
         if settings.watch is not None:
             console.print(f"watching {settings.watch}", highlight=False, soft_wrap=True)
         console.print("Ctrl-C or SIGTERM stops", highlight=False)
