@@ -231,7 +231,7 @@ def sql(
         for column in columns:
             table.add_column(Text(column))
         for row in rows:
-            table.add_row(*(Text("" if v is None else str(v)) for v in row))
+            table.add_row(*(Text(_cell(column, v)) for column, v in zip(columns, row)))
         console.print(table)
     if result.more:
         errors.print(f"... and {result.more:,} more row{'s' if result.more > 1 else ''} (--limit ROWS shows more)",
@@ -320,7 +320,7 @@ def search(
     else:
         table = Table("document", "page", "chars", "passage", show_lines=True)
         for hit in hits:
-            table.add_row(Text(hit.source_url or hit.doc_uri), "" if hit.page is None else str(hit.page),
+            table.add_row(Text(_short_name(hit.source_url or hit.doc_uri)), "" if hit.page is None else str(hit.page),
                           f"{hit.start_char}-{hit.end_char}", Text(hit.text))
         console.print(table)
 
@@ -604,6 +604,17 @@ def _progress(label: str, total: int | None = None) -> Iterator[Callable[[Any], 
             progress.update(bar, advance=1, last=escape(_short_name(outcome.uri)))
 
         yield advance
+
+
+URI_COLUMNS = frozenset({"doc_uri", "uri", "source_url", "previous_doc_uri"})
+
+
+def _cell(column: str, value: object) -> str:
+    """A value as a table shows it: a document's address by its file name (CSV and JSON
+    keep the whole address), nothing for NULL."""
+    if value is None:
+        return ""
+    return _short_name(value) if column in URI_COLUMNS and isinstance(value, str) else str(value)
 
 
 def _short_name(uri: str) -> str:

@@ -49,3 +49,13 @@ def test_reading_commands_never_create_a_database(tmp_path: Path, command: list[
     assert result.exit_code != 0
     assert "typo.db" in result.output
     assert not missing.exists()
+
+
+def test_tables_name_documents_by_file_name_and_csv_keeps_the_address(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'claimtrail.db'}"
+    open_database(url).dispose()
+    query = "select '/srv/archive/2024/very/long/folder/names/report-on-raids.pdf' as doc_uri"
+    table = runner.invoke(app, ["sql", query, "--db", url])
+    assert "report-on-raids.pdf" in table.output and "/srv/archive" not in table.output
+    csv = runner.invoke(app, ["sql", query, "--db", url, "--format", "csv"])
+    assert "/srv/archive/2024/very/long/folder/names/report-on-raids.pdf" in csv.output
