@@ -280,7 +280,9 @@ def evaluate(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words (all required), "a phrase", a OR b, -excluded.')],
+    query: Annotated[list[str], typer.Argument(
+        metavar="QUERY...", help='Words (all required), "a phrase", a OR b, -excluded; one argument or several.',
+    )],
     country: Annotated[str | None, typer.Option("--country", metavar="ISO3",
                                                 help="Only passages that mention this country.")] = None,
     since: Annotated[str | None, typer.Option(
@@ -306,7 +308,7 @@ def search(
         raise fail(str(exc), USAGE_ERROR) from None
     engine = _read_only_or_fail(database_url(db, config), QUERY_TIMEOUT_S)
     try:
-        hits = search_passages(engine, query, country=country, since=since, limit=limit)
+        hits = search_passages(engine, " ".join(query), country=country, since=since, limit=limit)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
     finally:
