@@ -391,6 +391,7 @@ def audit(
     sample: Annotated[int, typer.Option("--sample", min=0, metavar="N", help="How many claims to draw.")] = 30,
     seed: Annotated[int, typer.Option("--seed", help="The draw's seed: the same seed draws the same claims.")] = 0,
     format: Annotated[Format, typer.Option("--format", help="Output format of the sample.")] = Format.table,
+    raw: RawOption = False,
 ) -> None:
     """Claims for a person to judge: how many carry an actor, country and period (by document
     type), and a seeded random sample of claims with their quotes."""
@@ -398,6 +399,7 @@ def audit(
 
     from claimtrail import db as database
     from claimtrail.db.audit import AuditClaim, coverage, sample_claims
+    from claimtrail.export import write_csv
 
     engine = _read_only_or_fail(database_url(db, config))
     try:
@@ -411,7 +413,7 @@ def audit(
                          ensure_ascii=False, indent=1))
         return
     if format is Format.csv:
-        _write_csv([f.name for f in fields(AuditClaim)], [tuple(asdict(c).values()) for c in claims])
+        write_csv(sys.stdout, [f.name for f in fields(AuditClaim)], [tuple(asdict(c).values()) for c in claims], raw)
         return
     table = Table(title="claims with each attribute, by document type")
     for column in ("media type", "documents", "claims", "actor", "country", "period"):
