@@ -125,11 +125,13 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, db: str | None = None) ->
     ``claimtrail ingest`` does, returning its summary (one outcome per document: ``new``,
     ``unchanged`` or ``failed`` with the reason).
 
-    ``db`` is an SQLAlchemy URL; default ``$CLAIMTRAIL_DB``, else ``sqlite:///claimtrail.db``
-    in the current folder. Runs as a Prefect flow: on the server named by
+    ``db`` is an SQLAlchemy URL; default ``$CLAIMTRAIL_DB``, else the ``database`` of
+    ``./claimtrail.toml`` (or ``$CLAIMTRAIL_CONFIG``), else ``sqlite:///claimtrail.db`` in
+    the current folder, as for every command. Runs as a Prefect flow: on the server named by
     ``PREFECT_API_URL``, else on a temporary local one started for the call.
     """
-    from claimtrail.settings import default_db_url, quiet_prefect
+    from claimtrail.config import resolve_db_url
+    from claimtrail.settings import quiet_prefect
 
     given = [os.fspath(p) for p in paths]
     missing = [p for p in given if not Path(p).exists()]
@@ -139,5 +141,7 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, db: str | None = None) ->
     from claimtrail.flows.ingest import ingest as ingest_flow
     from claimtrail.prefect_api import flow_session
 
-    with flow_session(warm_up=load_pipeline):
-        return ingest_flow(given, db or default_db_url())
+    from claimtrail.extractors.guard import prestart
+
+    with flow_session(warm_up=lambda: prestart("extract")):  # extraction runs in guarded workers
+        return ingest_flow(given, resolve_db_url(db))

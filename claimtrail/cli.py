@@ -9,21 +9,30 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import unquote
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
-from claimtrail.settings import QUERY_TIMEOUT_S, default_db_url, quiet_prefect
+from claimtrail.settings import QUERY_TIMEOUT_S, quiet_prefect
 
 if TYPE_CHECKING:
     from typer._click import Command, Parameter
@@ -74,7 +83,13 @@ errors = Console(stderr=True, soft_wrap=True)  # messages carry paths and URLs: 
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", metavar="URL", help="SQLAlchemy URL; default $CLAIMTRAIL_DB, else sqlite:///claimtrail.db"),
+    typer.Option("--db", metavar="URL", help="SQLAlchemy URL; default $CLAIMTRAIL_DB, else the configuration's "
+                                             "database, else sqlite:///claimtrail.db"),
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option("--config", metavar="FILE",
+                 help="Configuration file; default $CLAIMTRAIL_CONFIG, else ./claimtrail.toml"),
 ]
 
 
@@ -114,10 +129,24 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code=code)
 
 
+def database_url(db: str | None, config: str | None) -> str:
+    """The one resolution of the database, for every command: ``--db``, else
+    ``$CLAIMTRAIL_DB``, else the configuration's ``database`` (``--config``,
+    ``$CLAIMTRAIL_CONFIG`` or ``./claimtrail.toml``, when there is one), else
+    ``./claimtrail.db``."""
+    from claimtrail.config import ConfigError, resolve_db_url
+
+    try:
+        return resolve_db_url(db, config)
+    except ConfigError as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) and http(s) URLs.")],
     db: DbOption = None,
+    config: ConfigOption = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0.001, metavar="SECONDS",
         help="Time one document's conversion may take; past it the document is recorded as failed.",
@@ -132,12 +161,12 @@ def ingest(
 ) -> None:
     """Ingest documents once and print a summary; failed documents are recorded, not fatal."""
     if any(_is_url(p) for p in paths):  # addresses go through the fetching run flow
-        return _ingest_with_urls(paths, db, timeout, max_bytes, max_memory)
+        return _ingest_with_urls(paths, database_url(db, config), timeout, max_bytes, max_memory)
     from claimtrail import db as database
     from claimtrail.files import discover_files
     from claimtrail.flows.ingest import ingest as ingest_flow
 
-    url = db or default_db_url()
+    url = database_url(db, config)
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
@@ -147,10 +176,8 @@ def ingest(
         raise fail(str(exc)) from None
     total = len(discover_files(paths))
     started = time.monotonic()
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("ingesting", total=total)
-        summary = ingest_flow(paths, url, on_document=lambda _: progress.advance(bar), timeout=timeout,
+    with _progress("ingesting", total) as advance:
+        summary = ingest_flow(paths, url, on_document=advance, timeout=timeout,
                               max_bytes=max_bytes, max_memory_mb=max_memory or None)
     totals = database.summary(database.open_database(url))
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents seen "
@@ -169,6 +196,7 @@ def ingest(
 def sql(
     query: Annotated[str, typer.Argument(help="One read-only SQL statement.")],
     db: DbOption = None,
+    config: ConfigOption = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0.001, metavar="SECONDS", help="Stop the query after this long.",
@@ -189,7 +217,7 @@ def sql(
 
     max_rows = limit or (TABLE_ROWS if format is Format.table else None)
     try:
-        result = database.run_query(db or default_db_url(), query, timeout=timeout, max_rows=max_rows,
+        result = database.run_query(database_url(db, config), query, timeout=timeout, max_rows=max_rows,
                                     allow_privileged=allow_privileged_role)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
@@ -203,7 +231,7 @@ def sql(
         for column in columns:
             table.add_column(Text(column))
         for row in rows:
-            table.add_row(*(Text("" if v is None else str(v)) for v in row))
+            table.add_row(*(Text(_cell(column, v)) for column, v in zip(columns, row)))
         console.print(table)
     if result.more:
         errors.print(f"... and {result.more:,} more row{'s' if result.more > 1 else ''} (--limit ROWS shows more)",
@@ -252,7 +280,9 @@ def evaluate(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words (all required), "a phrase", a OR b, -excluded.')],
+    query: Annotated[list[str], typer.Argument(
+        metavar="QUERY...", help='Words (all required), "a phrase", a OR b, -excluded; one argument or several.',
+    )],
     country: Annotated[str | None, typer.Option("--country", metavar="ISO3",
                                                 help="Only passages that mention this country.")] = None,
     since: Annotated[str | None, typer.Option(
@@ -261,6 +291,7 @@ def search(
     )] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many passages, best first.")] = 20,
     db: DbOption = None,
+    config: ConfigOption = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     raw: RawOption = False,
 ) -> None:
@@ -275,9 +306,9 @@ def search(
         since = since and since_day(since)
     except database.DatabaseError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
-    engine = _read_only_or_fail(db or default_db_url(), QUERY_TIMEOUT_S)
+    engine = _read_only_or_fail(database_url(db, config), QUERY_TIMEOUT_S)
     try:
-        hits = search_passages(engine, query, country=country, since=since, limit=limit)
+        hits = search_passages(engine, " ".join(query), country=country, since=since, limit=limit)
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
     finally:
@@ -291,7 +322,7 @@ def search(
     else:
         table = Table("document", "page", "chars", "passage", show_lines=True)
         for hit in hits:
-            table.add_row(Text(hit.source_url or hit.doc_uri), "" if hit.page is None else str(hit.page),
+            table.add_row(Text(_short_name(hit.source_url or hit.doc_uri)), "" if hit.page is None else str(hit.page),
                           f"{hit.start_char}-{hit.end_char}", Text(hit.text))
         console.print(table)
 
@@ -299,6 +330,7 @@ def search(
 @app.command()
 def reprocess(
     db: DbOption = None,
+    config: ConfigOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Every document, not only the outdated ones.")] = False,
 ) -> None:
     """Extract again, from the stored text, every document extracted by another pipeline version.
@@ -306,15 +338,13 @@ def reprocess(
     A version names claimtrail, its rule code and files, and the spaCy model. Nothing is
     fetched or converted again.
     """
-    url = db or default_db_url()
+    url = database_url(db, config)
     _open_or_fail(url)
     from claimtrail.flows.reprocess import reprocess as reprocess_flow
 
     started = time.monotonic()
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("reprocessing", total=None)
-        summary = reprocess_flow(url, everything, on_document=lambda _: progress.advance(bar))
+    with _progress("reprocessing") as advance:
+        summary = reprocess_flow(url, everything, on_document=advance)
     console.print(f"run {summary.run_id}: {summary.count('reprocessed')} documents extracted again with pipeline "
                   f"{summary.version} in {_duration(time.monotonic() - started)}, "
                   f"{summary.count('failed')} failed (they keep their extraction)",
@@ -329,6 +359,7 @@ def export(
     format: Annotated[str, typer.Option("--format", help="csv, jsonl, parquet, or acled (an ACLED-style CSV).")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
     db: DbOption = None,
+    config: ConfigOption = None,
     raw: RawOption = False,
 ) -> None:
     """Export every claim with its provenance and a deep link to its quote."""
@@ -342,7 +373,7 @@ def export(
         raise fail(f"--format {format!r}: use one of {', '.join(f.value for f in ExportFormat)}", USAGE_ERROR) from None
     if fmt is ExportFormat.parquet and output is None:
         raise fail("a Parquet export needs a file: give --output FILE", USAGE_ERROR)
-    engine = _read_only_or_fail(db or default_db_url())
+    engine = _read_only_or_fail(database_url(db, config))
     try:
         count = write(claims_with_provenance(engine), fmt, output or sys.stdout, raw)
     except database.DatabaseError as exc:
@@ -356,9 +387,11 @@ def export(
 @app.command()
 def audit(
     db: DbOption = None,
+    config: ConfigOption = None,
     sample: Annotated[int, typer.Option("--sample", min=0, metavar="N", help="How many claims to draw.")] = 30,
     seed: Annotated[int, typer.Option("--seed", help="The draw's seed: the same seed draws the same claims.")] = 0,
     format: Annotated[Format, typer.Option("--format", help="Output format of the sample.")] = Format.table,
+    raw: RawOption = False,
 ) -> None:
     """Claims for a person to judge: how many carry an actor, country and period (by document
     type), and a seeded random sample of claims with their quotes."""
@@ -366,8 +399,9 @@ def audit(
 
     from claimtrail import db as database
     from claimtrail.db.audit import AuditClaim, coverage, sample_claims
+    from claimtrail.export import write_csv
 
-    engine = _open_or_fail(db or default_db_url())
+    engine = _read_only_or_fail(database_url(db, config))
     try:
         shares, claims = coverage(engine), sample_claims(engine, sample, seed)
     except database.DatabaseError as exc:
@@ -379,7 +413,7 @@ def audit(
                          ensure_ascii=False, indent=1))
         return
     if format is Format.csv:
-        _write_csv([f.name for f in fields(AuditClaim)], [tuple(asdict(c).values()) for c in claims])
+        write_csv(sys.stdout, [f.name for f in fields(AuditClaim)], [tuple(asdict(c).values()) for c in claims], raw)
         return
     table = Table(title="claims with each attribute, by document type")
     for column in ("media type", "documents", "claims", "actor", "country", "period"):
@@ -408,13 +442,12 @@ app.add_typer(db_app, name="db")
 def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
     """Bring the database to this claimtrail's schema, keeping every row (a new one is created)."""
     from claimtrail import db as database
-    from claimtrail.config import ConfigError, resolve_db_url
 
+    url = database_url(db, config)
     try:
-        url = resolve_db_url(db, config)
         before, after = database.upgrade_database(url)
-    except (ConfigError, database.DatabaseError) as exc:
-        raise fail(str(exc), USAGE_ERROR if isinstance(exc, ConfigError) else 1) from None
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
     if before == after:
         console.print(f"the database is current (schema revision {after})", highlight=False)
     else:
@@ -423,11 +456,6 @@ def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
 
 # --------------------------------------------------------------------------- sources and runs
 
-ConfigOption = Annotated[
-    str | None,
-    typer.Option("--config", metavar="FILE",
-                 help="Configuration file; default $CLAIMTRAIL_CONFIG, else ./claimtrail.toml"),
-]
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
@@ -480,10 +508,8 @@ def run_command(
     _open_or_fail(settings.database)
     from claimtrail.flows.run import run as run_flow
 
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("running", total=None)
-        summary = run_flow(settings, on_document=lambda _: progress.advance(bar))
+    with _progress("running") as advance:
+        summary = run_flow(settings, on_document=advance)
     _print_run(summary, settings.database)
     failed = [s.name for s in summary.sources if s.outcomes and all(o.status == "failed" for o in s.outcomes)]
     every = len(failed) == len(summary.sources)
@@ -499,16 +525,10 @@ def runs(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs, newest first.")] = 10,
 ) -> None:
     """The recent runs with their counts and failures."""
-    from claimtrail.config import ConfigError, resolve_db_url
+    from claimtrail import db as database
     from claimtrail.db.runs import recent_runs
 
-    try:
-        url = resolve_db_url(db, config)
-    except ConfigError as exc:
-        raise fail(str(exc), USAGE_ERROR) from None
-    from claimtrail import db as database
-
-    engine = _open_or_fail(url)
+    engine = _read_only_or_fail(database_url(db, config))
     try:
         records = recent_runs(engine, limit)
     except database.DatabaseError as exc:
@@ -574,6 +594,39 @@ def _flow_session(interruptible: bool = True) -> Iterator[None]:
             signal.signal(signal.SIGTERM, previous)
 
 
+@contextmanager
+def _progress(label: str, total: int | None = None) -> Iterator[Callable[[Any], None]]:
+    """A flow session (:func:`_flow_session`) with one progress line — documents done (of
+    ``total`` when known), elapsed time, time left, and the document just finished —
+    yielding the ``on_document`` callback that the flows call after each document."""
+    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                   TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[last]}"),
+                                   console=console, transient=True) as progress:
+        bar = progress.add_task(label, total=total, last="")
+
+        def advance(outcome: Any) -> None:
+            progress.update(bar, advance=1, last=escape(_short_name(outcome.uri)))
+
+        yield advance
+
+
+URI_COLUMNS = frozenset({"doc_uri", "uri", "source_url", "previous_doc_uri"})
+
+
+def _cell(column: str, value: object) -> str:
+    """A value as a table shows it: a document's address by its file name (CSV and JSON
+    keep the whole address), nothing for NULL."""
+    if value is None:
+        return ""
+    return _short_name(value) if column in URI_COLUMNS and isinstance(value, str) else str(value)
+
+
+def _short_name(uri: str) -> str:
+    """A document's file name (a path's, or a URL's last segment), for a line on screen."""
+    name = uri.rstrip("/").rsplit("/", 1)[-1]
+    return unquote(name) if uri.startswith(("http://", "https://", "file://")) else name
+
+
 def _open_or_fail(url: str):  # noqa: ANN202 - an Engine; sqlalchemy is imported lazily
     from claimtrail import db as database
 
@@ -621,7 +674,7 @@ def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a flows.run.RunSumm
                   f"{totals['claims']} claims", highlight=False)
 
 
-def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_bytes: int, max_memory: int) -> None:
+def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int, max_memory: int) -> None:
     """``claimtrail ingest`` given http(s) addresses (and maybe files): one run of the
     fetching flow (kind "ingest"), addresses as a ``urls`` source, files and folders as
     ``folder`` sources."""
@@ -638,7 +691,6 @@ def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_byte
     missing = [p for p in files if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
-    url = db or default_db_url()
     _open_or_fail(url)
     from claimtrail.flows.run import RunOptions, run as run_flow
 
@@ -646,11 +698,9 @@ def _ingest_with_urls(paths: list[str], db: str | None, timeout: float, max_byte
     sources += [FolderSource(p, Path(p).resolve()) for p in dict.fromkeys(files)]
     options = RunOptions(FetchSettings(max_bytes=max_bytes), timeout=timeout, max_memory_mb=max_memory or None,
                          max_file_bytes=max_bytes)
-    with _flow_session(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                   console=console, transient=True) as progress:
-        bar = progress.add_task("ingesting", total=None)
+    with _progress("ingesting") as advance:
         summary = run_flow(Config(database=url, sources=tuple(sources)), options=options, kind="ingest",
-                           on_document=lambda _: progress.advance(bar))
+                           on_document=advance)
     _print_run(summary, url)
 
 
@@ -679,6 +729,7 @@ def watch(
     folder: Annotated[Path, typer.Argument(help="The folder to watch (searched recursively).",
                                            exists=True, file_okay=False, resolve_path=True)],
     db: DbOption = None,
+    config: ConfigOption = None,
     polling: Annotated[bool, typer.Option(
         "--polling", help="Scan the folder instead of using inotify (network mounts, where inotify sees nothing).",
     )] = False,
@@ -696,7 +747,7 @@ def watch(
     """
     from claimtrail.watch import WatchOptions
 
-    url = db or default_db_url()
+    url = database_url(db, config)
     _open_or_fail(url)
     from claimtrail.flows.watch import watch_folder
 
@@ -733,8 +784,10 @@ def serve(
     from claimtrail.flows.serve import ServeOptions, deployment_name, serve as serve_flows
 
     def ready(api_url: str) -> None:
-        console.print(f"serving {deployment_name()} ({settings.schedule.cron}, {settings.schedule.timezone}) "
-                      f"on {api_url}", highlight=False, soft_wrap=True)
+        schedule = settings.schedule
+        console.print(f"serving {deployment_name()} ({schedule.cron}, {schedule.timezone}); next run "
+                      f"{schedule.next_run():%Y-%m-%d %H:%M %Z}", highlight=False, soft_wrap=True)
+        console.print(f"Prefect UI: {api_url.removesuffix('/').removesuffix('/api')}", highlight=False, soft_wrap=True)
         if settings.watch is not None:
             console.print(f"watching {settings.watch}", highlight=False, soft_wrap=True)
         console.print("Ctrl-C or SIGTERM stops", highlight=False)

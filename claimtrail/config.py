@@ -15,6 +15,9 @@ working directory, as everywhere else in claimtrail).
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import os
 import re
 import tomllib
@@ -51,6 +54,14 @@ class Schedule:
 
     cron: str = DEFAULT_CRON
     timezone: str = DEFAULT_TIMEZONE
+
+    def next_run(self, after: datetime | None = None) -> datetime:
+        """When the schedule fires next after ``after`` (default now), in its time zone."""
+        from cronsim import CronSim
+
+        zone = ZoneInfo(self.timezone)
+        start = after.astimezone(zone) if after is not None else datetime.now(zone)
+        return next(CronSim(self.cron, start))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,6 @@ DEFAULT_DB = "sqlite:///claimtrail.db"
 QUERY_TIMEOUT_S = 60.0  # how long one user query (claimtrail sql, search) may run
 
 
-def default_db_url() -> str:
-    """``$CLAIMTRAIL_DB``, else a SQLite file in the current folder (see CONTRACT.md)."""
-    return os.environ.get("CLAIMTRAIL_DB") or DEFAULT_DB
-
-
 def data_dir() -> Path:
     """claimtrail's own state (Prefect's database, the local server's log):
     ``$XDG_DATA_HOME/claimtrail``, else ``~/.local/share/claimtrail``."""

@@ -32,3 +32,12 @@ def test_the_sample_is_seeded_and_coverage_adds_up(tmp_path: Path) -> None:
     printed = json.loads(result.output)
     assert [c["claim_id"] for c in printed["sample"]] == [c.claim_id for c in sample_claims(engine, 3, seed=1)]
     assert printed["coverage"][-1]["claims"] == total.claims
+
+
+def test_the_sample_as_csv_carries_every_field(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'claimtrail.db'}"
+    ingest([str(SAMPLES / "iskp-finance-networks.txt")], url)
+    result = CliRunner().invoke(app, ["audit", "--db", url, "--sample", "4", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert header.startswith("claim_id,doc_uri,media_type,qualifier,value,unit,actor") and len(rows) >= 4
