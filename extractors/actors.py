@@ -545,6 +545,8 @@ def with_common_head(ent: Span, places: set[int]) -> Span:
     ethnic group is not a name)."""
     doc = ent.doc
     after = doc[ent.end] if ent.end < len(doc) else None
+    if not len(ent):  # cleaning can leave nothing of a name ("the ..."): nothing to widen
+        return ent
     if (not (ent.label_ == "ORG" or (ent.label_ == "NORP" and ent[0].lower_ in {"al", "el"})) or after is None or not after.is_lower or after.pos_ != "NOUN"
             or after.text.title() not in rules.actor_heads() or any(t.i in places for t in ent)
             or any(s.label_ == gz.DEMONYM and s.start == ent.start for s in doc.spans.get(GAZETTEER_KEY, []))):
