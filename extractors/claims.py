@@ -15,7 +15,7 @@ sentence often names several countries and dates that belong to other facts:
   phrase, or in a temporal phrase of its verb; else the only date of its list item;
   else the only date of the nearest clause governing the count ("In July, the ministry
   said that it had arrested 27"); else the period of a list's lead sentence or the date
-  leading the paragraph ("On Jan. 8, ..."); a breakdown item shares the period and actor
+  leading the paragraph ("On Jan. 8, ..."); a table cell takes its column header's date; a breakdown item shares the period and actor
   of the total it breaks down. Dates that identify a document rather than date an event
   never count: one in brackets with other words ("(P.L. 118-31, 2023)") or in a clause
   like "dated September 5, 2025" (``data/aside_dates.csv``).
@@ -39,7 +39,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimtrail.extractors import clauses
+from claimtrail.extractors import clauses, tables
 from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import CountInfo
 from claimtrail.schema import Block, Claim
@@ -160,7 +160,8 @@ def quote_bounds(doc: Doc, text: str, span: Span) -> tuple[int, int]:
     start, end = sent.start_char, sent.end_char
     block = context(doc).block_at(span.start_char)
     if block is not None:
-        start, end = max(start, block.start_char), min(end, block.end_char)
+        start, end = (block.start_char, block.end_char) if block.kind == "table_row" \
+            else (max(start, block.start_char), min(end, block.end_char))
     piece = text[start:end]
     stripped = piece.strip()
     start += len(piece) - len(piece.lstrip())
@@ -242,7 +243,7 @@ def clause_dates(site: Site, scope: Scope) -> list[Span]:
 
 def period_of(site: Site, total: Claim | None, scope: Scope) -> tuple[str | None, str | None]:
     span, dates = site.span, scope.dates
-    periods = adjacent(span, dates) or within(dates, (site.own | phrase_ids(site.verb, TEMPORAL)) - site.nested)
+    periods = tables.column_dates(span, dates) or adjacent(span, dates) or within(dates, (site.own | phrase_ids(site.verb, TEMPORAL)) - site.nested)
     if not periods and site.item:
         periods = one_period(within(dates, site.item))
     if not periods:

@@ -14,7 +14,8 @@ words live in ``data/count_cues.csv``. A number that only modifies another modif
 ("a 10-point plan") counts nothing. A parenthesised number after a country
 ("India (3)") is a breakdown that inherits the unit of the count it breaks down; a
 number with no noun ("the other eleven") takes the unit of the count before it.
-Durations ("two decades") are not counts of things and are dropped.
+Durations ("two decades") are not counts of things and are dropped. A number alone in a
+table cell counts what its column, corner cell or caption names (``tables``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
-from claimtrail.extractors.context import context
+from claimtrail.extractors import tables
 from claimtrail.extractors.gazetteer import read_csv
 from claimtrail.extractors.identifiers import cues, is_designation, reason
 
@@ -81,6 +82,15 @@ def is_number(token: Token) -> bool:
     return token.like_num and (text[:1].isdigit() or text[:1] == ".") and not text.isalpha()
 
 
+def scale_word(word: str) -> str | None:
+    """The scale a word names: "million", also with a table's footnote mark glued on
+    ("$454 millionb")."""
+    scales = rules()["scales"]
+    if word in scales:
+        return word
+    return word[:-1] if len(word) > 5 and word[:-1] in scales else None
+
+
 def number_groups(doc: Doc, blocked: set[int]) -> list[Span]:
     """Maximal runs like "thirty - six", "one hundred and twenty", "1.2 million"."""
     groups: list[Span] = []
@@ -96,7 +106,7 @@ def number_groups(doc: Doc, blocked: set[int]) -> list[Span]:
         end = i + 1
         while end < len(doc) and end not in blocked:
             t = doc[end]
-            if (is_number(t) and t.is_alpha and doc[end - 1].is_alpha) or t.lower_ in rules()["scales"]:
+            if (is_number(t) and t.is_alpha and doc[end - 1].is_alpha) or scale_word(t.lower_):
                 end += 1
             elif t.text in {"-", "and"} and end + 1 < len(doc) and doc[end + 1].is_alpha \
                     and doc[end - 1].is_alpha and is_number(doc[end + 1]) and doc[end + 1].lower_ != "one" or \
@@ -113,8 +123,8 @@ def value_of(group: Span) -> float | None:
     r = rules()
     words = [t.lower_ for t in group]
     scale = 1.0
-    while words and words[-1] in r["scales"] and len(words) > 1:
-        scale *= r["scales"][words.pop()]
+    while words and scale_word(words[-1]) and len(words) > 1:
+        scale *= r["scales"][scale_word(words.pop())]
     text = " ".join(words).replace(" - ", "-")
     if text in r["phrases"]:
         return r["phrases"][text] * scale
@@ -292,27 +302,6 @@ def range_partner(doc: Doc, group: Span, following: Span | None) -> Span | None:
                                      ["to", "$"], ["–", "$"]) else None
 
 
-def table_unit(doc: Doc, text: str, group: Span) -> str | None:
-    """In a table row ("Germany | 5"), the counted thing is the column's header ("Plots")."""
-    ctx = context(doc)
-    block = ctx.block_at(group.start_char)
-    if block is None or block.kind != "table_row":
-        return None
-    header = block
-    for other in reversed(ctx.blocks[: ctx.index_of(block)]):
-        if other.kind != "table_row":
-            break
-        header = other
-    if header is block:
-        return None
-    column = text[block.start_char : group.start_char].count(" | ")
-    cells = text[header.start_char : header.end_char].split(" | ")
-    name = cells[column].strip().lower() if column < len(cells) else ""
-    if not name or any(c.isdigit() for c in name) or set(name.replace(".", " ").split()) & cues()["header"].keys():
-        return None  # a column of coordinates, codes, pages or years counts nothing
-    return name
-
-
 def is_phrase_not_count(doc: Doc, group: Span) -> bool:
     """Numbers in phrases that state none: "the one", "a few hundred", "a one-way drone"."""
     before = doc[group.start - 1] if group.start else None
@@ -352,10 +341,17 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
     unit_after_it = after is not None and after.lower_ in r["units"]
     if reason(doc, group, rejected, r["glued"], noun is not None or unit_before or unit_after_it) is not None:
         return None
+    cell = tables.cell(doc, text, group)
+    if cell is not None:
+        info.value *= cell.scale  # "$30.1" under "In Trillions of Dollars"
     if unit_before:
         info.unit = r["units"][before.lower_]
     elif unit_after_it:
         info.unit, info.unit_token = r["units"][after.lower_], after.i
+    elif cell is not None:
+        if cell.unit is None:
+            return None
+        info.unit = cell.unit
     elif noun is not None:
         if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"] \
                 or modifies_a_modifier(group, noun, value) or counts_no_thing(group, noun, value):
@@ -364,8 +360,6 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
         info.unit_token = noun.i
     elif (written_after := unit_after(group)) is not None:
         info.unit, info.unit_token = written_after
-    elif (unit := table_unit(doc, text, group)) is not None:
-        info.unit = unit
     else:
         total = antecedent(group, found, sentence_number)
         if total is None:
