@@ -14,12 +14,15 @@ words live in ``data/count_cues.csv``. A number that only modifies another modif
 ("a 10-point plan") counts nothing. A parenthesised number after a country
 ("India (3)") is a breakdown that inherits the unit of the count it breaks down; a
 number with no noun ("the other eleven") takes the unit of the count before it.
-Durations ("two decades") are not counts of things and are dropped. A number alone in a
+Durations ("two decades") are not counts of things and are dropped, and so are the
+numbers of a sentence that defines how to count ("A strike, as defined, means one or more
+events"; cue words in ``data/not_counts.csv``). A number alone in a
 table cell counts what its column, corner cell or caption names (``tables``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -316,13 +319,36 @@ def is_phrase_not_count(doc: Doc, group: Span) -> bool:
         and not group[-1].whitespace_  # "a one-way attack drone", "a 10-point plan"
 
 
+@lru_cache(maxsize=1)
+def definition_cues() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues()["sentence"]) + r")\b", re.IGNORECASE)
+
+
+def is_definition(sent: Span) -> bool:
+    """A sentence that defines a term ("A strike, as defined in the releases, means one or
+    more events") or equates a generic case with a number ("a single aircraft delivering a
+    single weapon is one strike") states how to count, not how many there were."""
+    if definition_cues().search(sent.text):
+        return True
+    for verb in sent:
+        if verb.lemma_ != "be" or verb.tag_ not in {"VBZ", "VBP"}:
+            continue
+        children = list(verb.children)
+        counted = any(c.dep_ == "attr" and any(n.dep_ == "nummod" for n in c.children) for c in children)
+        subjects = [c for c in children if c.dep_ in {"nsubj", "csubj", "expl"}]
+        if counted and (not subjects or subjects[0].dep_ == "csubj"
+                        or any(d.lower_ in {"a", "an"} for d in subjects[0].children if d.dep_ == "det")):
+            return True
+    return False
+
+
 def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], rejected: set[int],
                countries: dict[int, Span], sentence_number: dict[int, int], text: str) -> CountInfo | None:
     """What ``group`` counts, or None when it is no count (see the module docstring)."""
     r = rules()
     before = doc[group.start - 1] if group.start else None
     after = doc[group.end] if group.end < len(doc) else None
-    if is_phrase_not_count(doc, group):
+    if is_phrase_not_count(doc, group) or is_definition(group.sent):
         return None
     value = value_of(group)
     if value is None:
