@@ -3,7 +3,7 @@
 Attachment follows the dependency parse rather than mere co-occurrence, because a
 sentence often names several countries and dates that belong to other facts:
 
-- country: a breakdown item's own country; else a country in a locative phrase of the
+- country: a breakdown item's own country; a table cell's the nearest to its left in its row; else a country in a locative phrase of the
   count, its noun, its verb or the verb's subject ("thirteen individuals in the
   Maldives", "police in Istanbul detained seventeen people"); else the only country of
   a list item or table row; else the country of the count it partitions ("Of the six
@@ -208,7 +208,8 @@ def country_of(site: Site, total: Claim | None, partitioned: Claim | None, scope
         if country is not None:
             return country
     subject = clauses.own_subject(verb) if verb is not None else None
-    country = one_country(within(scope.placed, locative_ids(span.root, site.noun, verb, subject)))
+    country = tables.row_country(span, scope.located) \
+        or one_country(within(scope.placed, locative_ids(span.root, site.noun, verb, subject)))
     if country is None and site.item:
         country = one_country(within(scope.located, site.item))
     if country is None and partitioned is not None:

@@ -31,7 +31,9 @@ SEPARATOR = " | "
 CAPTION_KINDS = {"caption", "heading", "paragraph"}
 CAPTION_BLOCKS = 2  # a caption and a subtitle line ("In Trillions of Dollars")
 CAPTION_CHARS = 240  # longer than this, the block above is prose, not a title
+FIGURE = re.compile(r"[$€£]?\s*\d[\d,.]*\s*(?:thousand|million|billion|trillion)?[a-z]?\s*%?")  # "58", "$25 million", "12.8%"
 LONE = re.compile(r"[^\w%]*(?:[a-z])?[^\w%]*")  # what may sit beside the number: "$", a footnote mark
+NUMBER_OF = re.compile(r"\s*(?:number|no\.?)\s+of\s+\w", re.IGNORECASE)  # "Number of raids" counts raids
 SCALE = re.compile(r"(?:\(|\bin\s)[^)]*?\b(thousand|million|billion|trillion)s\b", re.IGNORECASE)
 
 
@@ -80,6 +82,55 @@ def column_of(text: str, block: Block, offset: int) -> int:
     return sum(1 for start, _ in cell_bounds(text, block) if start <= offset) - 1
 
 
+def header_rows(text: str, rows: list[Block]) -> list[Block]:
+    """The leading rows with no figure in a cell of their own ("December 2025 | December
+    2021" over "Country | Amount Held"), at least the first."""
+    count = 0
+    for row in rows:
+        if any(FIGURE.fullmatch(text[a:b].strip()) for a, b in cell_bounds(text, row)):
+            break
+        count += 1
+    return rows[: max(count, 1)]
+
+
+def over(text: str, header: Block, column: int, width: int) -> tuple[int, int] | None:
+    """The header cell over ``column`` of a row of ``width`` cells; a header of fewer
+    cells spans equal groups of columns ("December 2025" over three columns of six)."""
+    bounds = cell_bounds(text, header)
+    if len(bounds) < width and width % len(bounds) == 0:
+        column //= width // len(bounds)
+    return bounds[column] if column < len(bounds) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a cell sits: its table's rows, header rows, its row and column."""
+
+    rows: list[Block]
+    headers: list[Block]
+    row: Block
+    column: int
+    width: int
+
+    def header_bounds(self, text: str) -> list[tuple[int, int]]:
+        """The cells over this one, nearest header row first."""
+        found = (over(text, h, self.column, self.width) for h in reversed(self.headers))
+        return [b for b in found if b is not None]
+
+
+def place(doc: Doc, text: str, offset: int) -> Place | None:
+    """The cell at ``offset`` when it sits in a table row below the header rows."""
+    ctx = context(doc)
+    block = ctx.block_at(offset)
+    if block is None or block.kind != "table_row":
+        return None
+    rows = rows_of(ctx, block)
+    headers = header_rows(text, rows)
+    if block in headers:
+        return None
+    return Place(rows, headers, block, column_of(text, block, offset), len(cell_bounds(text, block)))
+
+
 def captions(ctx: DocContext, first_row: Block) -> list[Block]:
     """The short caption, heading or paragraph lines right above the table, nearest first."""
     found = []
@@ -88,13 +139,6 @@ def captions(ctx: DocContext, first_row: Block) -> list[Block]:
             break
         found.append(other)
     return found
-
-
-def header_cell(doc: Doc, text: str, header: Block, column: int) -> Span | None:
-    bounds = cell_bounds(text, header)
-    if column >= len(bounds):
-        return None
-    return doc.char_span(*bounds[column], alignment_mode="contract")
 
 
 def is_period(span: Span) -> bool:
@@ -119,7 +163,8 @@ def named_thing(tokens: list[Token]) -> str | None:
 def names_nothing(span: Span) -> bool:
     """A header of coordinates, codes, pages or dates, or one with figures in it."""
     lowered = span.text.lower()
-    return any(c.isdigit() for c in lowered) or bool(set(lowered.replace(".", " ").split()) & cues()["header"].keys())
+    named = set(lowered.split()) | set(lowered.replace(".", " ").split())
+    return any(c.isdigit() for c in lowered) or bool(named & cues()["header"].keys())
 
 
 def scale_over(lines: list[str]) -> float:
@@ -133,30 +178,29 @@ def scale_over(lines: list[str]) -> float:
 def cell(doc: Doc, text: str, group: Span) -> Cell | None:
     """What ``group`` counts when it stands alone in a table cell below the header; None
     when it is no such number, so the sentence rules read it."""
-    ctx = context(doc)
-    block = ctx.block_at(group.start_char)
-    if block is None or block.kind != "table_row":
+    where = place(doc, text, group.start_char)
+    if where is None:
         return None
-    rows = rows_of(ctx, block)
-    column = column_of(text, block, group.start_char)
-    start, end = cell_bounds(text, block)[column]
-    if rows[0] is block or not LONE.fullmatch(text[start : group.start_char] + text[group.end_char : end]):
-        return None
-    head = header_cell(doc, text, rows[0], column)
-    if head is None:
+    start, end = cell_bounds(text, where.row)[where.column]
+    beside = text[start : group.start_char] + text[group.end_char : end]
+    if not LONE.fullmatch(beside):
+        return Cell(None) if any(c.isdigit() for c in beside) else None  # a collapsed column: "18,870 209 2,303"
+    heads = [h for b in where.header_bounds(text) if (h := doc.char_span(*b, alignment_mode="contract")) is not None]
+    if not heads:
         return Cell(None)
-    above = [doc.char_span(b.start_char, b.end_char, alignment_mode="contract") for b in captions(ctx, rows[0])]
+    head = heads[0]
+    above = [doc.char_span(b.start_char, b.end_char, alignment_mode="contract") for b in captions(context(doc), where.rows[0])]
     above = [s for s in above if s is not None]
-    scale = 1.0 if "%" in text[start:end] else scale_over([head.text, *(s.text for s in above)])
+    scale = 1.0 if "%" in text[start:end] else scale_over([h.text for h in heads] + [s.text for s in above])
     if not is_period(head):
-        if names_nothing(head):
+        if names_nothing(head) and not NUMBER_OF.match(head.text):
             return Cell(None)
         unit = named_thing(list(head))
-        if unit is None and not any(t.lower_ in words()["dimension"] | words()["total"] for t in head):
-            unit = head.text.strip().lower() or None
+        if unit is None and all(t.is_alpha and t.lower_ not in words()["dimension"] | words()["total"] for t in head):
+            unit = head.text.strip().lower() or None  # "Killed", "Wounded": the parse sees no noun
         if unit is not None:
             return Cell(unit, scale)
-    corner = header_cell(doc, text, rows[0], 0) if column else None
+    corner = doc.char_span(*cell_bounds(text, where.headers[-1])[0], alignment_mode="contract") if where.column else None
     lines = [corner] if corner is not None and not is_period(corner) else []
     unit = next((u for line in (*lines, *above) if (u := named_thing(list(line))) is not None), None)
     return Cell(unit, scale)
@@ -165,33 +209,31 @@ def cell(doc: Doc, text: str, group: Span) -> Cell | None:
 def column_dates(span: Span, dates: list[Span]) -> list[Span]:
     """The date heading the column of a table cell: "July 2025" over "58"."""
     doc = span.doc
-    ctx = context(doc)
-    block = ctx.block_at(span.start_char)
+    block = context(doc).block_at(span.start_char)
     if block is None or block.kind != "table_row":
         return []
-    rows = rows_of(ctx, block)
-    if rows[0] is block:
-        return []
     text = doc.text
-    bounds = cell_bounds(text, rows[0])
-    column = column_of(text, block, span.start_char)
-    if column >= len(bounds):
-        return []
-    start, end = bounds[column]
-    return [d for d in dates if start <= d.start_char and d.end_char <= end][:1]
+    where = place(doc, text, span.start_char)
+    for start, end in where.header_bounds(text) if where is not None else []:
+        found = [d for d in dates if start <= d.start_char and d.end_char <= end]
+        if found:
+            return found[:1]
+    return []
+
+
+def row_country(span: Span, countries: list[Span]) -> str | None:
+    """The country of a table cell: the nearest one named to its left in its row."""
+    block = context(span.doc).block_at(span.start_char)
+    if block is None or block.kind != "table_row":
+        return None
+    left = [c for c in countries if block.start_char <= c.start_char and c.end_char <= span.start_char]
+    return left[-1]._.norm if left else None
 
 
 def fiscal_year_cells(doc: Doc, dates: list[Span]) -> Iterator[Span]:
     """Year cells of a column headed "Fiscal Year": each states a fiscal year."""
-    ctx = context(doc)
     text = doc.text
     for date in dates:
-        block = ctx.block_at(date.start_char)
-        if block is None or block.kind != "table_row" or not date.text.isdigit():
-            continue
-        rows = rows_of(ctx, block)
-        column = column_of(text, block, date.start_char)
-        bounds = cell_bounds(text, rows[0])
-        if rows[0] is not block and column < len(bounds) \
-                and text[slice(*bounds[column])].strip().lower() in words()["fiscal"]:
+        where = place(doc, text, date.start_char) if date.text.isdigit() else None
+        if where is not None and any(text[a:b].strip().lower() in words()["fiscal"] for a, b in where.header_bounds(text)):
             yield date

@@ -114,3 +114,12 @@ def test_a_sentence_that_defines_how_to_count_states_no_count() -> None:
             "at one place on one day. So a single patrol crossing the line twice is one incursion. "
             "Border guards recorded 14 incursions in March 2024.\n")
     assert [(c.value, c.unit) for c in run(text).claims] == [(14, "incursions")]
+
+
+def test_a_header_over_groups_of_columns_dates_each_group_and_each_cell_takes_the_country_to_its_left() -> None:
+    text = ("# Reserves\n\nTable 4. Largest holders, by country\n\n"
+            "| March 2024 | March 2020 |\n| --- | --- |\n"
+            "| Country | Held ($ billions) | Country | Held ($ billions) |\n"
+            "| Norway | $12.5 | Chile | $7.0 |\n")
+    assert {(c.value, c.country, c.date_start) for c in table_claims(run(text))} == {
+        (12.5e9, "NOR", "2024-03-01"), (7e9, "CHL", "2020-03-01")}
