@@ -363,6 +363,8 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
         info.antecedent = total.start if total is not None else None
         return info
     noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
+    if noun is not None and not any(c.isalpha() for c in noun.text):
+        noun = None  # the parse can take a table's " | " for a noun
     unit_before = before is not None and before.lower_ in r["units"]
     unit_after_it = after is not None and after.lower_ in r["units"]
     if reason(doc, group, rejected, r["glued"], noun is not None or unit_before or unit_after_it) is not None:

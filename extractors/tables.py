@@ -58,15 +58,23 @@ def scales() -> dict[str, float]:
     return {r["phrase"]: float(r["value"]) for r in read_csv("numbers.csv") if r["kind"] == "scale"}
 
 
-def rows_of(ctx: DocContext, block: Block) -> list[Block]:
-    """The run of table rows ``block`` belongs to, header first."""
+def rows_of(ctx: DocContext, text: str, block: Block) -> list[Block]:
+    """The table ``block`` belongs to, header first: its run of table rows, cut where a
+    header row follows figures (two tables printed one under the other)."""
     i = ctx.index_of(block)
     start, end = i, i + 1
-    while start > 0 and ctx.blocks[start - 1].kind == "table_row":
+    while start > 0 and ctx.blocks[start - 1].kind == "table_row" \
+            and not (is_header(text, ctx.blocks[start]) and not is_header(text, ctx.blocks[start - 1])):
         start -= 1
-    while end < len(ctx.blocks) and ctx.blocks[end].kind == "table_row":
+    while end < len(ctx.blocks) and ctx.blocks[end].kind == "table_row" \
+            and not (is_header(text, ctx.blocks[end]) and not is_header(text, ctx.blocks[end - 1])):
         end += 1
     return ctx.blocks[start:end]
+
+
+def is_header(text: str, row: Block) -> bool:
+    """A row with no cell opening with a figure: "Country | July 2025", not "Mali | 58"."""
+    return not any(FIGURE.match(text[a:b].strip()) for a, b in cell_bounds(text, row))
 
 
 def cell_bounds(text: str, block: Block) -> list[tuple[int, int]]:
@@ -83,12 +91,10 @@ def column_of(text: str, block: Block, offset: int) -> int:
 
 
 def header_rows(text: str, rows: list[Block]) -> list[Block]:
-    """The leading rows with no figure in a cell of their own ("December 2025 | December
-    2021" over "Country | Amount Held"), at least the first."""
+    """The leading header rows ("December 2025 | December 2021" over "Country | Amount
+    Held"), at least the first."""
     count = 0
-    for row in rows:
-        if any(FIGURE.fullmatch(text[a:b].strip()) for a, b in cell_bounds(text, row)):
-            break
+    while count < len(rows) and is_header(text, rows[count]):
         count += 1
     return rows[: max(count, 1)]
 
@@ -124,7 +130,7 @@ def place(doc: Doc, text: str, offset: int) -> Place | None:
     block = ctx.block_at(offset)
     if block is None or block.kind != "table_row":
         return None
-    rows = rows_of(ctx, block)
+    rows = rows_of(ctx, text, block)
     headers = header_rows(text, rows)
     if block in headers:
         return None
@@ -156,7 +162,13 @@ def named_thing(tokens: list[Token]) -> str | None:
                 return content[k + 2].lower_
             return None
         if token.pos_ in {"NOUN", "PROPN"}:
-            return token.lower_
+            run = [token]  # "Permanent Layoff", "Foreign Holdings": the compound, up to its head
+            for following in content[k + 1 :]:
+                if following.i != run[-1].i + 1 or following.pos_ not in {"NOUN", "PROPN"} \
+                        or following.lower_ in words()["dimension"] or following.lower_ in cues()["header"]:
+                    break
+                run.append(following)
+            return " ".join(t.lower_ for t in run)
     return None
 
 

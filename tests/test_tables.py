@@ -123,3 +123,10 @@ def test_a_header_over_groups_of_columns_dates_each_group_and_each_cell_takes_th
             "| Norway | $12.5 | Chile | $7.0 |\n")
     assert {(c.value, c.country, c.date_start) for c in table_claims(run(text))} == {
         (12.5e9, "NOR", "2024-03-01"), (7e9, "CHL", "2020-03-01")}
+
+
+def test_two_tables_printed_one_under_the_other_each_read_through_their_own_header() -> None:
+    text = ("# Notices\n\n| Date | Company | Workers |\n| --- | --- | --- |\n| 03/02/2016 | Acme Bakery | 40 |\n"
+            "| Summary by Month | Notices | Permanent Layoff |\n| March 2016 | 12 | 7 |\n")
+    assert {(c.value, c.unit, c.date_start) for c in table_claims(run(text))} == {
+        (40, "workers", "2016-03-02"), (12, "notices", "2016-03-01"), (7, "permanent layoff", "2016-03-01")}
