@@ -3,7 +3,7 @@
 Attachment follows the dependency parse rather than mere co-occurrence, because a
 sentence often names several countries and dates that belong to other facts:
 
-- country: a breakdown item's own country; else a country in a locative phrase of the
+- country: a breakdown item's own country; a table cell's the nearest to its left in its row; else a country in a locative phrase of the
   count, its noun, its verb or the verb's subject ("thirteen individuals in the
   Maldives", "police in Istanbul detained seventeen people"); else the only country of
   a list item or table row; else the country of the count it partitions ("Of the six
@@ -15,7 +15,7 @@ sentence often names several countries and dates that belong to other facts:
   phrase, or in a temporal phrase of its verb; else the only date of its list item;
   else the only date of the nearest clause governing the count ("In July, the ministry
   said that it had arrested 27"); else the period of a list's lead sentence or the date
-  leading the paragraph ("On Jan. 8, ..."); a breakdown item shares the period and actor
+  leading the paragraph ("On Jan. 8, ..."); a table cell takes its column header's date; a breakdown item shares the period and actor
   of the total it breaks down. Dates that identify a document rather than date an event
   never count: one in brackets with other words ("(P.L. 118-31, 2023)") or in a clause
   like "dated September 5, 2025" (``data/aside_dates.csv``).
@@ -39,7 +39,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from claimtrail.extractors import clauses
+from claimtrail.extractors import clauses, tables
 from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import CountInfo
 from claimtrail.schema import Block, Claim
@@ -160,7 +160,8 @@ def quote_bounds(doc: Doc, text: str, span: Span) -> tuple[int, int]:
     start, end = sent.start_char, sent.end_char
     block = context(doc).block_at(span.start_char)
     if block is not None:
-        start, end = max(start, block.start_char), min(end, block.end_char)
+        start, end = (block.start_char, block.end_char) if block.kind == "table_row" \
+            else (max(start, block.start_char), min(end, block.end_char))
     piece = text[start:end]
     stripped = piece.strip()
     start += len(piece) - len(piece.lstrip())
@@ -207,7 +208,8 @@ def country_of(site: Site, total: Claim | None, partitioned: Claim | None, scope
         if country is not None:
             return country
     subject = clauses.own_subject(verb) if verb is not None else None
-    country = one_country(within(scope.placed, locative_ids(span.root, site.noun, verb, subject)))
+    country = tables.row_country(span, scope.located) \
+        or one_country(within(scope.placed, locative_ids(span.root, site.noun, verb, subject)))
     if country is None and site.item:
         country = one_country(within(scope.located, site.item))
     if country is None and partitioned is not None:
@@ -242,7 +244,7 @@ def clause_dates(site: Site, scope: Scope) -> list[Span]:
 
 def period_of(site: Site, total: Claim | None, scope: Scope) -> tuple[str | None, str | None]:
     span, dates = site.span, scope.dates
-    periods = adjacent(span, dates) or within(dates, (site.own | phrase_ids(site.verb, TEMPORAL)) - site.nested)
+    periods = tables.column_dates(span, dates) or adjacent(span, dates) or within(dates, (site.own | phrase_ids(site.verb, TEMPORAL)) - site.nested)
     if not periods and site.item:
         periods = one_period(within(dates, site.item))
     if not periods:

@@ -14,11 +14,15 @@ words live in ``data/count_cues.csv``. A number that only modifies another modif
 ("a 10-point plan") counts nothing. A parenthesised number after a country
 ("India (3)") is a breakdown that inherits the unit of the count it breaks down; a
 number with no noun ("the other eleven") takes the unit of the count before it.
-Durations ("two decades") are not counts of things and are dropped.
+Durations ("two decades") are not counts of things and are dropped, and so are the
+numbers of a sentence that defines how to count ("A strike, as defined, means one or more
+events"; cue words in ``data/not_counts.csv``). A number alone in a
+table cell counts what its column, corner cell or caption names (``tables``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
-from claimtrail.extractors.context import context
+from claimtrail.extractors import tables
 from claimtrail.extractors.gazetteer import read_csv
 from claimtrail.extractors.identifiers import cues, is_designation, reason
 
@@ -81,6 +85,15 @@ def is_number(token: Token) -> bool:
     return token.like_num and (text[:1].isdigit() or text[:1] == ".") and not text.isalpha()
 
 
+def scale_word(word: str) -> str | None:
+    """The scale a word names: "million", also with a table's footnote mark glued on
+    ("$454 millionb")."""
+    scales = rules()["scales"]
+    if word in scales:
+        return word
+    return word[:-1] if len(word) > 5 and word[:-1] in scales else None
+
+
 def number_groups(doc: Doc, blocked: set[int]) -> list[Span]:
     """Maximal runs like "thirty - six", "one hundred and twenty", "1.2 million"."""
     groups: list[Span] = []
@@ -96,7 +109,7 @@ def number_groups(doc: Doc, blocked: set[int]) -> list[Span]:
         end = i + 1
         while end < len(doc) and end not in blocked:
             t = doc[end]
-            if (is_number(t) and t.is_alpha and doc[end - 1].is_alpha) or t.lower_ in rules()["scales"]:
+            if (is_number(t) and t.is_alpha and doc[end - 1].is_alpha) or scale_word(t.lower_):
                 end += 1
             elif t.text in {"-", "and"} and end + 1 < len(doc) and doc[end + 1].is_alpha \
                     and doc[end - 1].is_alpha and is_number(doc[end + 1]) and doc[end + 1].lower_ != "one" or \
@@ -113,8 +126,8 @@ def value_of(group: Span) -> float | None:
     r = rules()
     words = [t.lower_ for t in group]
     scale = 1.0
-    while words and words[-1] in r["scales"] and len(words) > 1:
-        scale *= r["scales"][words.pop()]
+    while words and scale_word(words[-1]) and len(words) > 1:
+        scale *= r["scales"][scale_word(words.pop())]
     text = " ".join(words).replace(" - ", "-")
     if text in r["phrases"]:
         return r["phrases"][text] * scale
@@ -292,27 +305,6 @@ def range_partner(doc: Doc, group: Span, following: Span | None) -> Span | None:
                                      ["to", "$"], ["–", "$"]) else None
 
 
-def table_unit(doc: Doc, text: str, group: Span) -> str | None:
-    """In a table row ("Germany | 5"), the counted thing is the column's header ("Plots")."""
-    ctx = context(doc)
-    block = ctx.block_at(group.start_char)
-    if block is None or block.kind != "table_row":
-        return None
-    header = block
-    for other in reversed(ctx.blocks[: ctx.index_of(block)]):
-        if other.kind != "table_row":
-            break
-        header = other
-    if header is block:
-        return None
-    column = text[block.start_char : group.start_char].count(" | ")
-    cells = text[header.start_char : header.end_char].split(" | ")
-    name = cells[column].strip().lower() if column < len(cells) else ""
-    if not name or any(c.isdigit() for c in name) or set(name.replace(".", " ").split()) & cues()["header"].keys():
-        return None  # a column of coordinates, codes, pages or years counts nothing
-    return name
-
-
 def is_phrase_not_count(doc: Doc, group: Span) -> bool:
     """Numbers in phrases that state none: "the one", "a few hundred", "a one-way drone"."""
     before = doc[group.start - 1] if group.start else None
@@ -327,13 +319,36 @@ def is_phrase_not_count(doc: Doc, group: Span) -> bool:
         and not group[-1].whitespace_  # "a one-way attack drone", "a 10-point plan"
 
 
+@lru_cache(maxsize=1)
+def definition_cues() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues()["sentence"]) + r")\b", re.IGNORECASE)
+
+
+def is_definition(sent: Span) -> bool:
+    """A sentence that defines a term ("A strike, as defined in the releases, means one or
+    more events") or equates a generic case with a number ("a single aircraft delivering a
+    single weapon is one strike") states how to count, not how many there were."""
+    if definition_cues().search(sent.text):
+        return True
+    for verb in sent:
+        if verb.lemma_ != "be" or verb.tag_ not in {"VBZ", "VBP"}:
+            continue
+        children = list(verb.children)
+        counted = any(c.dep_ == "attr" and any(n.dep_ == "nummod" for n in c.children) for c in children)
+        subjects = [c for c in children if c.dep_ in {"nsubj", "csubj", "expl"}]
+        if counted and (not subjects or subjects[0].dep_ == "csubj"
+                        or any(d.lower_ in {"a", "an"} for d in subjects[0].children if d.dep_ == "det")):
+            return True
+    return False
+
+
 def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], rejected: set[int],
                countries: dict[int, Span], sentence_number: dict[int, int], text: str) -> CountInfo | None:
     """What ``group`` counts, or None when it is no count (see the module docstring)."""
     r = rules()
     before = doc[group.start - 1] if group.start else None
     after = doc[group.end] if group.end < len(doc) else None
-    if is_phrase_not_count(doc, group):
+    if is_phrase_not_count(doc, group) or is_definition(group.sent):
         return None
     value = value_of(group)
     if value is None:
@@ -348,14 +363,23 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
         info.antecedent = total.start if total is not None else None
         return info
     noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
+    if noun is not None and not any(c.isalpha() for c in noun.text):
+        noun = None  # the parse can take a table's " | " for a noun
     unit_before = before is not None and before.lower_ in r["units"]
     unit_after_it = after is not None and after.lower_ in r["units"]
     if reason(doc, group, rejected, r["glued"], noun is not None or unit_before or unit_after_it) is not None:
         return None
+    cell = tables.cell(doc, text, group)
+    if cell is not None:
+        info.value *= cell.scale  # "$30.1" under "In Trillions of Dollars"
     if unit_before:
         info.unit = r["units"][before.lower_]
     elif unit_after_it:
         info.unit, info.unit_token = r["units"][after.lower_], after.i
+    elif cell is not None:
+        if cell.unit is None:
+            return None
+        info.unit = cell.unit
     elif noun is not None:
         if noun.lower_ in r["durations"] or noun.lemma_.lower() in r["durations"] \
                 or modifies_a_modifier(group, noun, value) or counts_no_thing(group, noun, value):
@@ -364,8 +388,6 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
         info.unit_token = noun.i
     elif (written_after := unit_after(group)) is not None:
         info.unit, info.unit_token = written_after
-    elif (unit := table_unit(doc, text, group)) is not None:
-        info.unit = unit
     else:
         total = antecedent(group, found, sentence_number)
         if total is None:

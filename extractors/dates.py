@@ -32,6 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from text_to_num import text2num
 
+from claimtrail.extractors import tables
 from claimtrail.extractors.context import context
 from claimtrail.extractors.counts import rules as count_rules
 from claimtrail.extractors.identifiers import cues as identifier_cues
@@ -553,6 +554,8 @@ class DateComponent:
                 continue
             span._.norm = d.norm
             found.append(span)
+        for span in tables.fiscal_year_cells(doc, found):  # "2024" under "Fiscal Year"
+            span._.norm = "/".join(day.isoformat() for day in fiscal_year(span.text, self.fiscal_year_start))
         doc.spans["date"] = found
         return doc
 

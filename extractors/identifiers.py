@@ -43,8 +43,8 @@ COLON_LIKE = {":"}  # "Version: 14"
 
 @lru_cache(maxsize=1)
 def cues() -> dict[str, dict[str, str]]:
-    """Cue words by position: {"before": {word: why}, "after": ..., "header": ...}."""
-    found: dict[str, dict[str, str]] = {"before": {}, "after": {}, "header": {}}
+    """Cue words by position: {"before": {word: why}, "after": ..., "header": ..., "sentence": ...}."""
+    found: dict[str, dict[str, str]] = {"before": {}, "after": {}, "header": {}, "sentence": {}}
     for row in read_csv("not_counts.csv"):
         found[row["position"]][row["word"]] = row["why"]
     return found
