@@ -30,6 +30,7 @@ DATA = Path(__file__).parent / "data"
 VERBS = {"VERB", "AUX"}
 RELATIVE = {"who", "which", "that", "whom"}
 PRONOUNS = {"it", "they", "he", "she"}
+POSSESSIVES = {"its", "their"}  # "its fighters": the doer is whoever "its" stands for
 DEMONSTRATIVES = {"the", "that", "this"}
 ANAPHORS = {"group", "organization", "organisation", "movement", "network", "affiliate", "branch", "militants"}
 SHARES_SUBJECT = {"conj", "xcomp", "advcl", "acl"}  # a verb with no subject of its own borrows its head's
@@ -90,11 +91,14 @@ def governing_clauses(verb: Token | None) -> Iterator[Token]:
 
 
 def agent(verb: Token) -> Token | None:
-    """The doer named in ``verb``'s own clause: the active subject or the ``by`` agent."""
+    """The doer named in ``verb``'s own clause: the active subject or the ``by`` agent; of
+    two subjects the one nearer the verb, since a dateline ("BAGHDAD, Iraq - Coalition
+    forces conducted ...") is parsed as a second one."""
     for child in verb.children:
         if child.dep_ == "agent":
             return next((t for t in child.children if t.dep_ == "pobj"), None)
-    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return min(subjects, key=lambda c: abs(c.i - verb.i), default=None)
 
 
 def doer(verb: Token | None) -> Token | None:
@@ -106,7 +110,8 @@ def doer(verb: Token | None) -> Token | None:
         controller = verb.dep_ == "xcomp" and next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         if controller:
             return antecedent(controller)  # "X is believed to have killed 50"
-        if own_subject(verb) is not None or verb.dep_ not in SHARES_SUBJECT or verb.head.pos_ not in VERBS:
+        small_clause = verb.dep_ in {"ccomp", "oprd"} and verb.tag_ == "VBN"  # "..., leaving 150 wounded"
+        if own_subject(verb) is not None or verb.dep_ not in SHARES_SUBJECT and not small_clause or verb.head.pos_ not in VERBS:
             return None
         verb = verb.head
     return None
@@ -135,9 +140,9 @@ def actor_in(token: Token, actors: list[Span]) -> str | None:
 
 
 def is_anaphor(token: Token) -> bool:
-    """"it", "the group", "that group"; not "the two groups", which stands for several."""
+    """"it", "the group", "that group", "its fighters"; not "the two groups", which stands for several."""
     children = [c.lower_ for c in token.children]
-    return token.lower_ in PRONOUNS or token.lemma_.lower() in ANAPHORS and bool(DEMONSTRATIVES & set(children)) and not any(
+    return token.lower_ in PRONOUNS or bool(POSSESSIVES & set(children)) or token.lemma_.lower() in ANAPHORS and bool(DEMONSTRATIVES & set(children)) and not any(
         c.like_num for c in token.children
     )
 
@@ -186,7 +191,26 @@ def clause_actor(verb: Token | None, actors: list[Span]) -> str | None:
         if teller is not None and not is_anaphor(teller) and teller.i < who.i:
             return actor_in(teller, actors)  # "the ministry announced that it had arrested 27"
         return previous_actor(who.doc, who.i, actors)
-    return actor_in(who, actors)
+    return actor_in(who, actors) or named_before(who, actors)
+
+
+def named_before(noun: Token, actors: list[Span]) -> str | None:
+    """The actor a common noun stands for when the document named it in full earlier:
+    "the coalition" or "coalition aircraft" after "Coalition military forces", "the Army"
+    after "U.S. Army". The noun (with "the") or a noun qualifying it must be a capitalised
+    head word or qualifier of the earlier name, and every such earlier name the same actor."""
+    words = {c.lower_ for c in noun.lefts if c.dep_ in {"compound", "nmod"} and c.pos_ in {"NOUN", "PROPN"}}
+    if any(c.lower_ == "the" for c in noun.lefts):
+        words.add(noun.lower_)
+    names = {a._.norm for a in actors if a.end <= noun.i and words & name_words(a)}
+    return names.pop() if len(names) == 1 else None
+
+
+def name_words(name: Span) -> set[str]:
+    """A name's capitalised head and its qualifiers: "Coalition" of "Coalition military forces"."""
+    root = name.root
+    heads = [root, *(c for c in root.lefts if c.dep_ in {"compound", "nmod", "amod"} and c.i >= name.start)]
+    return {t.lower_ for t in heads if t.is_title and t.is_alpha}
 
 
 def modifier_actor(noun: Token | None, actors: list[Span]) -> str | None:
