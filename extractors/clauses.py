@@ -159,6 +159,11 @@ def reporter(verb: Token | None) -> Token | None:
     return None
 
 
+def source_ids(sent: Span) -> set[int]:
+    """Tokens of the "according to X" phrases of the sentence."""
+    return {t.i for token in sent if token.lower_ in cues()["source"] for t in token.subtree}
+
+
 def source(verb: Token | None, sent: Span, actors: list[Span]) -> str | None:
     """Who the sentence says reported the clause: "according to X", else "X said"."""
     for token in sent:

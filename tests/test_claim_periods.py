@@ -59,3 +59,25 @@ def test_its_members_are_the_group_named_just_before() -> None:
 def test_the_wounded_of_a_participle_clause_share_the_doer_of_the_attack() -> None:
     text = "On 4 April, al-Shabaab fighters stormed a hotel in Mogadishu, leaving nearly 20 dead and more than 35 wounded."
     assert (claim(text, 35).actor, claim(text, 35).date_start) == ("al-Shabab", "2024-04-04")
+
+
+# Period ------------------------------------------------------------------------------
+
+def test_the_date_a_sentence_opens_with_frames_every_coordinated_clause() -> None:
+    text = "As of 1 March 2024, 40 ships had joined the first program, and 7 had joined the second."
+    assert (claim(text, 40).date_start, claim(text, 7).date_start) == ("2024-03-01", "2024-03-01")
+
+
+def test_a_date_qualifying_the_subject_dates_the_clause() -> None:
+    text = "The FY2023 training plan called for 900 new instructors."
+    assert claim(text, 900).date_start == "2022-10-01"  # a fiscal year starts in October
+
+
+def test_a_date_naming_a_document_does_not_date_the_count() -> None:
+    text = "Local police will receive $12 million from the 2021 infrastructure law."
+    assert claim(text, 12e6).date_start is None
+
+
+def test_a_date_of_the_cited_source_does_not_date_the_count() -> None:
+    text = "According to FY2025 budget documents, in FY2024 the agency spent $7 million on training."
+    assert claim(text, 7e6).date_start == "2023-10-01"
