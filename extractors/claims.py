@@ -25,7 +25,8 @@ sentence often names several countries and dates that belong to other facts:
   cites ("According to a review of FY2027 budget documents, ...").
 - actor: the doer of the count's clause (see ``clauses``), else the source reporting it
   ("according to X", "X said"), else the actor of a list's lead sentence, else an actor
-  qualifying the counted noun ("ISKP plots").
+  qualifying the counted noun ("ISKP plots"). A count listed after another ("$9.6 billion
+  for procurement, $9.3 billion for O&M") shares the first one's clause.
 - modality: negated ("did not claim"), hypothetical ("could", "if"), reported
   ("reportedly", "according to", "X said", "is believed to"), else asserted.
 
@@ -320,8 +321,18 @@ def site_of(doc: Doc, span: Span, counts: list[Span], subtrees: dict[int, set[in
     nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
     block = context(doc).block_at(span.start_char)
     item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
-    return Site(span, info, noun, clauses.governing_verb(noun if noun is not None else span.root),
-                own, nested, item, lead_sentence(doc, block), block)
+    verb = clauses.governing_verb(noun if noun is not None else span.root) or listed_verb(span, counts)
+    return Site(span, info, noun, verb, own, nested, item, lead_sentence(doc, block), block)
+
+
+def listed_verb(span: Span, counts: list[Span]) -> Token | None:
+    """A count listed after another shares its clause: "requested $9.6 billion for
+    procurement, $9.3 billion for O&M, and $1.9 billion for personnel"."""
+    if span.root.dep_ not in {"appos", "conj"}:
+        return None
+    roots = {c.root.i for c in counts if c.start != span.start}
+    listed = [t for t in span.root.ancestors if t.i in roots]
+    return clauses.governing_verb(listed[-1]) if listed else None  # the list's first count
 
 
 @Language.component("claimtrail_claims")

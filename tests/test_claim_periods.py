@@ -81,3 +81,8 @@ def test_a_date_naming_a_document_does_not_date_the_count() -> None:
 def test_a_date_of_the_cited_source_does_not_date_the_count() -> None:
     text = "According to FY2025 budget documents, in FY2024 the agency spent $7 million on training."
     assert claim(text, 7e6).date_start == "2023-10-01"
+
+
+def test_amounts_listed_after_the_first_share_its_clause() -> None:
+    text = "The U.S. Army has also requested $4 million for vehicles, $2.2 million for fuel, and $0.8 million for training."
+    assert [c.actor for c in extract(document(text)).claims] == ["U.S. Army"] * 3
