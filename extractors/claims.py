@@ -266,12 +266,20 @@ def premodifier_ids(verb: Token | None) -> set[int]:
     return {i for c in holder.lefts for i in subtree_ids(c)} if holder is not None else set()
 
 
+def cited(sent: Span) -> set[int]:
+    """Words of the source a sentence cites that date the source, not the event: "According
+    to FY2027 budget documents"; the object of a temporal phrase in it ("according to an
+    official in March 2022") still dates what the source says."""
+    ids = clauses.source_ids(sent)
+    return {i for i in ids if sent.doc[i].dep_ != "pobj" or sent.doc[i].head.lower_ not in TEMPORAL | {"on"}}
+
+
 def clause_dates(site: Site, scope: Scope) -> list[Span]:
     """The only date of the nearest clause that governs the count; a date inside the
     source a sentence cites ("According to a review of FY2027 budget documents, ...")
     dates the source, not the event."""
-    cited = clauses.source_ids(site.span.sent)
-    candidates = [d for d in scope.in_sentence(scope.dates, site.span.sent) if d.start not in site.nested | cited]
+    excluded = site.nested | cited(site.span.sent)
+    candidates = [d for d in scope.in_sentence(scope.dates, site.span.sent) if d.start not in excluded]
     for clause in clauses.governing_clauses(site.verb if site.verb is not None else clauses.clause_of(site.span.root)):
         here = [d for d in candidates if clauses.event_clause(d.root) == clause]
         if here:
@@ -287,7 +295,7 @@ def period_of(site: Site, total: Claim | None, scope: Scope) -> tuple[str | None
     if not periods:
         periods = clause_dates(site, scope) or one_period(within(dates, premodifier_ids(site.verb)))
     if not periods:
-        periods = lead_dates(span.sent, [d for d in dates if d.start not in clauses.source_ids(span.sent)])
+        periods = lead_dates(span.sent, [d for d in dates if d.start not in cited(span.sent)])
     if not periods and site.lead is not None:
         periods = one_period(scope.in_sentence(dates, site.lead))
     if not periods and not scope.in_sentence(scope.dates, span.sent) and site.block is not None and site.block.kind == "paragraph":

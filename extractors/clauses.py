@@ -34,6 +34,7 @@ POSSESSIVES = {"its", "their"}  # "its fighters": the doer is whoever "its" stan
 DEMONSTRATIVES = {"the", "that", "this"}
 ANAPHORS = {"group", "organization", "organisation", "movement", "network", "affiliate", "branch", "militants"}
 SHARES_SUBJECT = {"conj", "xcomp", "advcl", "acl"}  # a verb with no subject of its own borrows its head's
+REACH = 8  # "resulting in the deaths of 350 civilians and the displacement of 60,000 people"
 REPORTED_CLAUSE = {"ccomp", "parataxis", "xcomp", "conj"}  # links from a reported clause up to its verb
 
 
@@ -49,7 +50,7 @@ def cues() -> dict[str, set[str]]:
 
 def governing_verb(token: Token) -> Token | None:
     """The first verb above ``token`` in the parse, within a few steps."""
-    for _ in range(4):
+    for _ in range(REACH):
         if token.pos_ in VERBS and token.dep_ != "amod":
             return token
         if token.head == token:

@@ -86,3 +86,13 @@ def test_a_date_of_the_cited_source_does_not_date_the_count() -> None:
 def test_amounts_listed_after_the_first_share_its_clause() -> None:
     text = "The U.S. Army has also requested $4 million for vehicles, $2.2 million for fuel, and $0.8 million for training."
     assert [c.actor for c in extract(document(text)).claims] == ["U.S. Army"] * 3
+
+
+def test_a_date_of_what_the_source_said_still_dates_the_count() -> None:
+    text = "The group could build one bomb within a month, according to a ministry official in May 2023."
+    assert claim(text, 1).date_start == "2023-05-01"
+
+
+def test_a_count_deep_in_a_nominal_phrase_belongs_to_the_clause_above() -> None:
+    text = "Boko Haram attacked several villages, resulting in the deaths of 120 farmers and the displacement of 4,000 residents."
+    assert [c.actor for c in extract(document(text)).claims] == ["Boko Haram", "Boko Haram"]
