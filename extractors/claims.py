@@ -12,16 +12,21 @@ sentence often names several countries and dates that belong to other facts:
   share of ("25% of Iraqi territory"), never just the sentence's; else the only country
   of the lead sentence of a list; else the country heading the section.
 - period: a date right after the count ("five in 2022"), inside its own or its noun's
-  phrase, or in a temporal phrase of its verb; else the only date of its list item;
-  else the only date of the nearest clause governing the count ("In July, the ministry
-  said that it had arrested 27"); else the period of a list's lead sentence or the date
-  leading the paragraph ("On Jan. 8, ..."); a table cell takes its column header's date; a breakdown item shares the period and actor
+  phrase, or the object of a temporal phrase of its verb; else the only date of its list
+  item; else the only date of the nearest clause governing the count ("In July, the
+  ministry said that it had arrested 27"), else one qualifying the clause's subject ("The
+  FY2026 request planned for 10,400 personnel"); else the date the sentence opens with
+  ("As of May 1, 60 ships were enrolled ..., and 9 were ..."); else the period of a
+  list's lead sentence or the date leading the paragraph ("On Jan. 8, ..."); a table cell takes its column header's date; a breakdown item shares the period and actor
   of the total it breaks down. Dates that identify a document rather than date an event
-  never count: one in brackets with other words ("(P.L. 118-31, 2023)") or in a clause
-  like "dated September 5, 2025" (``data/aside_dates.csv``).
+  never count: one in brackets with other words ("(P.L. 118-31, 2023)"), in a clause
+  like "dated September 5, 2025" (``data/aside_dates.csv``) or naming a document ("the
+  2025 reconciliation law", ``data/document_nouns.csv``); nor one in the source a sentence
+  cites ("According to a review of FY2027 budget documents, ...").
 - actor: the doer of the count's clause (see ``clauses``), else the source reporting it
   ("according to X", "X said"), else the actor of a list's lead sentence, else an actor
-  qualifying the counted noun ("ISKP plots").
+  qualifying the counted noun ("ISKP plots"). A count listed after another ("$9.6 billion
+  for procurement, $9.3 billion for O&M") shares the first one's clause.
 - modality: negated ("did not claim"), hypothetical ("could", "if"), reported
   ("reportedly", "according to", "X said", "is believed to"), else asserted.
 
@@ -95,11 +100,19 @@ def bracketed_with_words(date: Span) -> bool:
     return any(t.is_alpha or t.like_num for t in [*sent.doc[opening + 1 : date.start], *sent.doc[date.end : closing]])
 
 
+@lru_cache(maxsize=1)
+def document_nouns() -> frozenset[str]:
+    with (DATA / "document_nouns.csv").open(encoding="utf-8", newline="") as f:
+        return frozenset(row["word"] for row in csv.DictReader(f))
+
+
 def is_aside(date: Span) -> bool:
-    """A date that identifies a document instead of dating the sentence's events."""
+    """A date that identifies a document instead of dating the sentence's events: in a
+    citation, in a clause like "dated ...", or naming one ("the 2025 reconciliation law")."""
+    root = date.root
     return bracketed_with_words(date) or any(
-        t.lower_ in aside_verbs() and t.dep_ in {"acl", "relcl", "advcl", "appos"} for t in date.root.ancestors
-    )
+        t.lower_ in aside_verbs() and t.dep_ in {"acl", "relcl", "advcl", "appos"} for t in root.ancestors
+    ) or root.dep_ in {"nummod", "compound", "nmod", "amod"} and root.head.lemma_.lower() in document_nouns()
 
 
 def one_country(places: list[Span]) -> str | None:
@@ -151,8 +164,13 @@ def paragraph_lead_dates(doc: Doc, block: Block | None, dates: list[Span]) -> li
     span = block_span(doc, block)
     if span is None or not len(span):
         return []
-    first = next(iter(span.sents))
-    return one_period([d for d in dates if first.start <= d.start < first.start + LEAD_REACH and not is_aside(d)])
+    return lead_dates(next(iter(span.sents)), dates)
+
+
+def lead_dates(sent: Span, dates: list[Span]) -> list[Span]:
+    """The date a sentence opens with frames each clause of it that has no date of its own:
+    "As of May 1, 60 ships were enrolled in one program, and 9 were enrolled in another"."""
+    return one_period([d for d in dates if sent.start <= d.start < sent.start + LEAD_REACH and not is_aside(d)])
 
 
 def quote_bounds(doc: Doc, text: str, span: Span) -> tuple[int, int]:
@@ -232,9 +250,38 @@ def locative_ids(*tokens: Token | None) -> set[int]:
     return set().union(*(phrase_ids(t, LOCATIVE) for t in heads))
 
 
+def temporal_dates(verb: Token | None, dates: list[Span]) -> list[Span]:
+    """Dates a temporal phrase of the verb is about: its object ("between March 8 and March
+    13", "in 2024"), or a date qualifying the object of "in"/"during" ("during the 2022
+    campaign"); not one that names a thing the phrase mentions ("funding from the 2025
+    reconciliation law")."""
+    found = within(dates, phrase_ids(verb, TEMPORAL))
+    return [d for d in found if d.root.dep_ == "pobj" or d.root.head.dep_ == "pobj" and d.root.head.head.lower_ in {"in", "during"}]
+
+
+def premodifier_ids(verb: Token | None) -> set[int]:
+    """Words before the noun the count's clause is said of: its subject, or the noun a
+    participle qualifies ("The FY2026 request planned for 10,400 personnel")."""
+    if verb is None:
+        return set()
+    holder = clauses.own_subject(verb) or (verb.head if verb.dep_ == "acl" else None)
+    return {i for c in holder.lefts for i in subtree_ids(c)} if holder is not None else set()
+
+
+def cited(sent: Span) -> set[int]:
+    """Words of the source a sentence cites that date the source, not the event: "According
+    to FY2027 budget documents"; the object of a temporal phrase in it ("according to an
+    official in March 2022") still dates what the source says."""
+    ids = clauses.source_ids(sent)
+    return {i for i in ids if sent.doc[i].dep_ != "pobj" or sent.doc[i].head.lower_ not in TEMPORAL | {"on"}}
+
+
 def clause_dates(site: Site, scope: Scope) -> list[Span]:
-    """The only date of the nearest clause that governs the count."""
-    candidates = [d for d in scope.in_sentence(scope.dates, site.span.sent) if d.start not in site.nested]
+    """The only date of the nearest clause that governs the count; a date inside the
+    source a sentence cites ("According to a review of FY2027 budget documents, ...")
+    dates the source, not the event."""
+    excluded = site.nested | cited(site.span.sent)
+    candidates = [d for d in scope.in_sentence(scope.dates, site.span.sent) if d.start not in excluded]
     for clause in clauses.governing_clauses(site.verb if site.verb is not None else clauses.clause_of(site.span.root)):
         here = [d for d in candidates if clauses.event_clause(d.root) == clause]
         if here:
@@ -244,11 +291,14 @@ def clause_dates(site: Site, scope: Scope) -> list[Span]:
 
 def period_of(site: Site, total: Claim | None, scope: Scope) -> tuple[str | None, str | None]:
     span, dates = site.span, scope.dates
-    periods = tables.column_dates(span, dates) or adjacent(span, dates) or within(dates, (site.own | phrase_ids(site.verb, TEMPORAL)) - site.nested)
+    periods = (tables.column_dates(span, dates) or adjacent(span, dates) or within(dates, site.own - site.nested)
+               or temporal_dates(site.verb, dates))
     if not periods and site.item:
         periods = one_period(within(dates, site.item))
     if not periods:
-        periods = clause_dates(site, scope)
+        periods = clause_dates(site, scope) or one_period(within(dates, premodifier_ids(site.verb)))
+    if not periods:
+        periods = lead_dates(span.sent, [d for d in dates if d.start not in cited(span.sent)])
     if not periods and site.lead is not None:
         periods = one_period(scope.in_sentence(dates, site.lead))
     if not periods and not scope.in_sentence(scope.dates, span.sent) and site.block is not None and site.block.kind == "paragraph":
@@ -282,8 +332,18 @@ def site_of(doc: Doc, span: Span, counts: list[Span], subtrees: dict[int, set[in
     nested = {i for other in counts if other.start != span.start and other.root.i in own for i in subtrees[other.start]}
     block = context(doc).block_at(span.start_char)
     item = block_ids(doc, block) if block is not None and block.kind in ITEM_BLOCKS else set()
-    return Site(span, info, noun, clauses.governing_verb(noun if noun is not None else span.root),
-                own, nested, item, lead_sentence(doc, block), block)
+    verb = clauses.governing_verb(noun if noun is not None else span.root) or listed_verb(span, counts)
+    return Site(span, info, noun, verb, own, nested, item, lead_sentence(doc, block), block)
+
+
+def listed_verb(span: Span, counts: list[Span]) -> Token | None:
+    """A count listed after another shares its clause: "requested $9.6 billion for
+    procurement, $9.3 billion for O&M, and $1.9 billion for personnel"."""
+    if span.root.dep_ not in {"appos", "conj"}:
+        return None
+    roots = {c.root.i for c in counts if c.start != span.start}
+    listed = [t for t in span.root.ancestors if t.i in roots]
+    return clauses.governing_verb(listed[-1]) if listed else None  # the list's first count
 
 
 @Language.component("claimtrail_claims")

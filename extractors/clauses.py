@@ -30,9 +30,11 @@ DATA = Path(__file__).parent / "data"
 VERBS = {"VERB", "AUX"}
 RELATIVE = {"who", "which", "that", "whom"}
 PRONOUNS = {"it", "they", "he", "she"}
+POSSESSIVES = {"its", "their"}  # "its fighters": the doer is whoever "its" stands for
 DEMONSTRATIVES = {"the", "that", "this"}
 ANAPHORS = {"group", "organization", "organisation", "movement", "network", "affiliate", "branch", "militants"}
 SHARES_SUBJECT = {"conj", "xcomp", "advcl", "acl"}  # a verb with no subject of its own borrows its head's
+REACH = 8  # "resulting in the deaths of 350 civilians and the displacement of 60,000 people"
 REPORTED_CLAUSE = {"ccomp", "parataxis", "xcomp", "conj"}  # links from a reported clause up to its verb
 
 
@@ -48,7 +50,7 @@ def cues() -> dict[str, set[str]]:
 
 def governing_verb(token: Token) -> Token | None:
     """The first verb above ``token`` in the parse, within a few steps."""
-    for _ in range(4):
+    for _ in range(REACH):
         if token.pos_ in VERBS and token.dep_ != "amod":
             return token
         if token.head == token:
@@ -90,11 +92,14 @@ def governing_clauses(verb: Token | None) -> Iterator[Token]:
 
 
 def agent(verb: Token) -> Token | None:
-    """The doer named in ``verb``'s own clause: the active subject or the ``by`` agent."""
+    """The doer named in ``verb``'s own clause: the active subject or the ``by`` agent; of
+    two subjects the one nearer the verb, since a dateline ("BAGHDAD, Iraq - Coalition
+    forces conducted ...") is parsed as a second one."""
     for child in verb.children:
         if child.dep_ == "agent":
             return next((t for t in child.children if t.dep_ == "pobj"), None)
-    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    return min(subjects, key=lambda c: abs(c.i - verb.i), default=None)
 
 
 def doer(verb: Token | None) -> Token | None:
@@ -106,7 +111,8 @@ def doer(verb: Token | None) -> Token | None:
         controller = verb.dep_ == "xcomp" and next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         if controller:
             return antecedent(controller)  # "X is believed to have killed 50"
-        if own_subject(verb) is not None or verb.dep_ not in SHARES_SUBJECT or verb.head.pos_ not in VERBS:
+        small_clause = verb.dep_ in {"ccomp", "oprd"} and verb.tag_ == "VBN"  # "..., leaving 150 wounded"
+        if own_subject(verb) is not None or verb.dep_ not in SHARES_SUBJECT and not small_clause or verb.head.pos_ not in VERBS:
             return None
         verb = verb.head
     return None
@@ -135,9 +141,9 @@ def actor_in(token: Token, actors: list[Span]) -> str | None:
 
 
 def is_anaphor(token: Token) -> bool:
-    """"it", "the group", "that group"; not "the two groups", which stands for several."""
+    """"it", "the group", "that group", "its fighters"; not "the two groups", which stands for several."""
     children = [c.lower_ for c in token.children]
-    return token.lower_ in PRONOUNS or token.lemma_.lower() in ANAPHORS and bool(DEMONSTRATIVES & set(children)) and not any(
+    return token.lower_ in PRONOUNS or bool(POSSESSIVES & set(children)) or token.lemma_.lower() in ANAPHORS and bool(DEMONSTRATIVES & set(children)) and not any(
         c.like_num for c in token.children
     )
 
@@ -152,6 +158,11 @@ def reporter(verb: Token | None) -> Token | None:
         if upper.lemma_.lower() in cues()["verb"]:
             return upper
     return None
+
+
+def source_ids(sent: Span) -> set[int]:
+    """Tokens of the "according to X" phrases of the sentence."""
+    return {t.i for token in sent if token.lower_ in cues()["source"] for t in token.subtree}
 
 
 def source(verb: Token | None, sent: Span, actors: list[Span]) -> str | None:
@@ -186,7 +197,26 @@ def clause_actor(verb: Token | None, actors: list[Span]) -> str | None:
         if teller is not None and not is_anaphor(teller) and teller.i < who.i:
             return actor_in(teller, actors)  # "the ministry announced that it had arrested 27"
         return previous_actor(who.doc, who.i, actors)
-    return actor_in(who, actors)
+    return actor_in(who, actors) or named_before(who, actors)
+
+
+def named_before(noun: Token, actors: list[Span]) -> str | None:
+    """The actor a common noun stands for when the document named it in full earlier:
+    "the coalition" or "coalition aircraft" after "Coalition military forces", "the Army"
+    after "U.S. Army". The noun (with "the") or a noun qualifying it must be a capitalised
+    head word or qualifier of the earlier name, and every such earlier name the same actor."""
+    words = {c.lower_ for c in noun.lefts if c.dep_ in {"compound", "nmod"} and c.pos_ in {"NOUN", "PROPN"}}
+    if any(c.lower_ == "the" for c in noun.lefts):
+        words.add(noun.lower_)
+    names = {a._.norm for a in actors if a.end <= noun.i and words & name_words(a)}
+    return names.pop() if len(names) == 1 else None
+
+
+def name_words(name: Span) -> set[str]:
+    """A name's capitalised head and its qualifiers: "Coalition" of "Coalition military forces"."""
+    root = name.root
+    heads = [root, *(c for c in root.lefts if c.dep_ in {"compound", "nmod", "amod"} and c.i >= name.start)]
+    return {t.lower_ for t in heads if t.is_title and t.is_alpha}
 
 
 def modifier_actor(noun: Token | None, actors: list[Span]) -> str | None:
