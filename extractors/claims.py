@@ -8,9 +8,12 @@ sentence often names several countries and dates that belong to other facts:
   Maldives", "police in Istanbul detained seventeen people"); else the only country of
   a list item or table row; else the country of the count it partitions ("Of the six
   detained in Kyrgyzstan, two..."); else the sentence's only country, not counting
-  nationalities ("Tajik citizens", "DPRK leader"); money and percentages take the country they are a
-  share of ("25% of Iraqi territory"), never just the sentence's; else the only country
-  of the lead sentence of a list; else the country heading the section.
+  nationalities ("Tajik citizens", "DPRK leader") nor countries naming an organisation or a
+  flag ("U.K. Maritime Trade Operations", "U.S.-flagged"); money and percentages take the
+  country they are a share of ("25% of Iraqi territory") or of a sole-country subject
+  ("Qatar accounts for 30%"), never just the sentence's; else the only country
+  of the lead sentence of a list; else the country heading the section; else the one
+  town a title names ("2019 Bosso market bombing", see ``title_country``).
 - period: a date right after the count ("five in 2022"), inside its own or its noun's
   phrase, or in a temporal phrase of its verb; else the only date of its list item;
   else the only date of the nearest clause governing the count ("In July, the ministry
@@ -46,7 +49,7 @@ from claimtrail.schema import Block, Claim
 
 DATA = Path(__file__).parent / "data"
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "at", "into", "on", "near", "outside", "around", "to"}
-PLACE_PARTS = {"compound", "amod", "poss", "det", "appos", "conj", "cc", "punct", "nmod", "advmod", "npadvmod", "case", "nummod"}
+PLACE_PARTS = {"compound", "amod", "poss", "det", "appos", "conj", "cc", "punct", "nmod", "advmod", "case", "nummod"}
 UNLOCATED_UNITS = {"USD", "EUR", "GBP", "percent"}  # "of Iraqi territory", not the sentence's country
 TEMPORAL = {"in", "during", "since", "between", "from", "by", "until", "through", "over", "after", "before", "as"}
 ITEM_BLOCKS = {"list_item", "table_row"}

@@ -20,6 +20,8 @@ def test_a_country_inside_an_organisation_name_does_not_place_the_count() -> Non
 def test_a_flag_or_backing_joined_by_a_hyphen_is_not_a_place() -> None:
     assert claim("The blockade has stranded six U.S.-flagged freighters in the Red Sea.", 6).country is None
     assert claim("Iran-backed militias fired 12 rockets at the airfield.", 12).country is None
+    text = "The closure has trapped six tankers in the Red Sea and U.S.-flagged ferries in port."
+    assert claim(text, 6).country is None  # the flag hangs off a conjunct of the place, still no place
 
 
 def test_a_town_opening_a_facility_name_places_the_count() -> None:
