@@ -250,10 +250,12 @@ def share_country(site: Site, subject: Token | None, scope: Scope) -> str | None
 def locative_ids(*tokens: Token | None) -> set[int]:
     """Locative phrases of the tokens and of the clauses that modify them ("six people
     detained in Kyrgyzstan", "bombers who struck a ceremony in Kerman", "bringing the total
-    to £59 million, supporting people across Iraq"); a count in a relative clause also
-    takes its antecedent's place ("the bombings in Kerman that killed 100 people")."""
+    to £59 million, supporting people across Iraq"), and of what an "of" phrase names ("a
+    series of airstrikes in Idlib killed 20"); a count in a relative clause also takes its
+    antecedent's place ("the bombings in Kerman that killed 100 people")."""
     heads = [t for t in tokens if t is not None]
     heads += [t.head for t in heads if t.dep_ == "relcl"]
+    heads += [o for t in heads for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
     heads += [c for t in heads for c in t.children
               if c.dep_ in {"acl", "relcl"} and t.pos_ in {"NOUN", "PROPN", "NUM"} or c.dep_ == "advcl" and t.pos_ == "VERB"]
     heads += [o for t in heads if t.dep_ in {"acl", "advcl"} for o in t.children if o.dep_ == "dobj"]

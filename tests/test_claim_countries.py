@@ -97,3 +97,8 @@ def test_a_title_naming_one_town_places_what_the_text_leaves_unplaced() -> None:
 def test_a_title_naming_a_country_is_a_topic_not_a_place() -> None:
     [found] = titled("Iran and Nuclear Weapons", "Reactor fuel typically contains less than 5% of the isotope.")
     assert found.country is None
+
+
+def test_the_place_of_what_the_subject_is_a_series_of() -> None:
+    text = "A wave of drone strikes in northern Syria's Idlib province this week killed 15 fighters, officials said."
+    assert claim(text, 15).country == "SYR"
