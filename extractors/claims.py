@@ -8,9 +8,12 @@ sentence often names several countries and dates that belong to other facts:
   Maldives", "police in Istanbul detained seventeen people"); else the only country of
   a list item or table row; else the country of the count it partitions ("Of the six
   detained in Kyrgyzstan, two..."); else the sentence's only country, not counting
-  nationalities ("Tajik citizens", "DPRK leader"); money and percentages take the country they are a
-  share of ("25% of Iraqi territory"), never just the sentence's; else the only country
-  of the lead sentence of a list; else the country heading the section.
+  nationalities ("Tajik citizens", "DPRK leader") nor countries naming an organisation or a
+  flag ("U.K. Maritime Trade Operations", "U.S.-flagged"); money and percentages take the
+  country they are a share of ("25% of Iraqi territory") or of a sole-country subject
+  ("Qatar accounts for 30%"), never just the sentence's; else the only country
+  of the lead sentence of a list; else the country heading the section; else the one
+  town a title names ("2019 Bosso market bombing", see ``title_country``).
 - period: a date right after the count ("five in 2022"), inside its own or its noun's
   phrase, or the object of a temporal phrase of its verb; else the only date of its list
   item; else the only date of the nearest clause governing the count ("In July, the
@@ -51,6 +54,7 @@ from claimtrail.schema import Block, Claim
 
 DATA = Path(__file__).parent / "data"
 LOCATIVE = {"in", "inside", "within", "across", "throughout", "at", "into", "on", "near", "outside", "around", "to"}
+PLACE_PARTS = {"compound", "amod", "poss", "det", "appos", "conj", "cc", "punct", "nmod", "advmod", "case", "nummod"}
 UNLOCATED_UNITS = {"USD", "EUR", "GBP", "percent"}  # "of Iraqi territory", not the sentence's country
 TEMPORAL = {"in", "during", "since", "between", "from", "by", "until", "through", "over", "after", "before", "as"}
 ITEM_BLOCKS = {"list_item", "table_row"}
@@ -221,11 +225,11 @@ def country_of(site: Site, total: Claim | None, partitioned: Claim | None, scope
     span, info, verb = site.span, site.info, site.verb
     if info.country is not None:
         return info.country
+    subject = clauses.own_subject(verb) if verb is not None else None
     if info.unit in UNLOCATED_UNITS:
-        country = one_country(within(scope.placed, phrase_ids(span.root, {"of"}) | phrase_ids(site.noun, {"of"})))
+        country = share_country(site, subject, scope)
         if country is not None:
             return country
-    subject = clauses.own_subject(verb) if verb is not None else None
     country = tables.row_country(span, scope.located) \
         or one_country(within(scope.placed, locative_ids(span.root, site.noun, verb, subject)))
     if country is None and site.item:
@@ -237,17 +241,64 @@ def country_of(site: Site, total: Claim | None, partitioned: Claim | None, scope
     if country is None and site.lead is not None:
         country = one_country(scope.in_sentence(scope.located, site.lead))
     if country is None and total is None:
-        country = heading_country(span.doc, site.block, scope.countries)
+        country = heading_country(span.doc, site.block, scope.countries) or title_country(span.doc, scope.placed)
+    return country
+
+
+def title_country(doc: Doc, placed: list[Span]) -> str | None:
+    """A document titled by a town and no other place ("2019 Bosso market bombing") reports
+    an event there; a title naming a country ("Iran and Nuclear Weapons") is a topic, and
+    its general statements are not placed in it."""
+    titles = [b for b in context(doc).blocks if b.kind == "title"]
+    named = [p for p in placed if any(b.start_char <= p.start_char < b.end_char for b in titles)]
+    return one_country(named) if named and all(p._.town for p in named) else None
+
+
+def share_country(site: Site, subject: Token | None, scope: Scope) -> str | None:
+    """Money and shares belong to what they are a share of ("25% of Iraqi territory", "20% of
+    U.S. exports of cars and 15% of trucks"), else to a country that is the verb's own
+    subject and the only one of the sentence ("Qatar accounts for 30% of the world's
+    helium", not "North Korea earned $7 billion from supporting Russia's war")."""
+    root, noun = site.span.root, site.noun
+    shared = noun.head if noun is not None and noun.dep_ == "conj" else None
+    country = one_country(within(scope.placed, set().union(*(phrase_ids(t, {"of"}) for t in (root, noun, shared)))))
+    if country is None and subject is not None and any(c.root == subject for c in scope.located):
+        country = one_country(scope.in_sentence(scope.located, site.span.sent))  # and names no other
     return country
 
 
 def locative_ids(*tokens: Token | None) -> set[int]:
-    """Locative phrases of the tokens and of the clauses that modify them
-    ("six people detained in Kyrgyzstan", "bombers who struck a ceremony in Kerman")."""
+    """Locative phrases of the tokens and of the clauses that modify them ("six people
+    detained in Kyrgyzstan", "bombers who struck a ceremony in Kerman", "bringing the total
+    to £59 million, supporting people across Iraq"), and of what an "of" phrase names ("a
+    series of airstrikes in Idlib killed 20"); a count in a relative clause also takes its
+    antecedent's place ("the bombings in Kerman that killed 100 people")."""
     heads = [t for t in tokens if t is not None]
+    heads += [t.head for t in heads if t.dep_ == "relcl"]
+    heads += [o for t in heads for p in t.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
     heads += [c for t in heads for c in t.children
               if c.dep_ in {"acl", "relcl"} and t.pos_ in {"NOUN", "PROPN", "NUM"} or c.dep_ == "advcl" and t.pos_ == "VERB"]
-    return set().union(*(phrase_ids(t, LOCATIVE) for t in heads))
+    heads += [o for t in heads if t.dep_ in {"acl", "advcl"} for o in t.children if o.dep_ == "dobj"]
+    return set().union(*(place_phrase_ids(t) for t in heads))
+
+
+def place_phrase_ids(token: Token) -> set[int]:
+    """The place a locative phrase of ``token`` names: its object's own noun phrase ("in
+    Liège, Belgium", "in Syria's Dayr az Zawr province", "in the city of Kerman"), not a
+    clause or a phrase hanging from it ("$100 billion in funding related to the conflict with
+    Iran"); after "to", not a possessor ("responding to North Korea's tests")."""
+    ids: set[int] = set()
+    for prep in token.children:
+        if prep.lower_ not in LOCATIVE:
+            continue
+        ids.add(prep.i)
+        stack = [c for c in prep.children if c.dep_ == "pobj"]
+        while stack:
+            word = stack.pop()
+            ids.add(word.i)
+            stack += [c for c in word.children if c.dep_ in PLACE_PARTS and not (c.dep_ == "poss" and prep.lower_ == "to")
+                      or c.dep_ == "prep" and c.lower_ in LOCATIVE | {"of"} or c.dep_ == "pobj" and word.dep_ == "prep"]
+    return ids
 
 
 def temporal_dates(verb: Token | None, dates: list[Span]) -> list[Span]:

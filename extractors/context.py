@@ -51,6 +51,8 @@ if not Span.has_extension("norm"):
     Span.set_extension("norm", default=None)
 if not Span.has_extension("nationality"):
     Span.set_extension("nationality", default=False)  # "Tajik nationals": who, not where
+if not Span.has_extension("town"):
+    Span.set_extension("town", default=False)  # "Bosso": a country found through one of its towns
 if not Span.has_extension("count"):
     Span.set_extension("count", default=None)
 

@@ -5,7 +5,11 @@ before a common noun ("Tajik nationals") or as a plural noun ("Tunisians"), not 
 language in a list ("Pashto, Tajik, Urdu"). A city or an ambiguous country name
 ("Jordan", "Washington") inside a longer name the NER found ("Washington Institute")
 is part of that name, not a place. Places inside an actor's name ("U.S. Central Command")
-belong to the actor.
+belong to the actor. A country inside a longer organisation name ("the U.K. Maritime
+Trade Operations center", "the U.S. Embassy") or joined by a hyphen to what follows
+("U.S.-flagged ships", "Iran-backed militias") qualifies a thing, as a nationality does:
+it stays a country mention but never places a claim. A town opening a facility's name
+("Erbil Air Base") locates the facility; a town name inside a date ("March 12") is the month.
 
 A town or province name ("Mopti", "Helmand", from ``gazetteer``) counts only in context: it resolves to a country the document names
 otherwise (Tadmur with Syria), or, failing that, to a city of a million people or more
@@ -18,7 +22,7 @@ A province is placed only by a country the document names. Everything else
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from claimtrail.extractors import gazetteer as gz
@@ -29,7 +33,11 @@ MAJOR_CITY = 1_000_000
 LOCATED_TOWN = 100_000  # "near Raqqa": a town of this size, ten times its largest namesake, needs no other context
 DOMINANCE = 10
 LOCATIVE = {"in", "near", "outside", "around", "at", "across", "inside", "from", "into", "of"}
-NAME_TYPES = {"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW"}
+NAME_TYPES = {"ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT", "EVENT", "LAW", "DATE", "TIME"}
+DATE_NAMES = {"DATE", "TIME"}  # "March 12", "in May": the month, not the town
+LOCATED_NAMES = {"FAC"}  # "Erbil Air Base" is at Erbil; "Washington Institute" is not in Washington
+QUALIFYING_NAMES = {"ORG", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT"}
+AROUND_A_PLACE = {"near", "in", "at", "the", "outside", "around", "and"}
 
 
 def city_country(span: Span, named: set[str]) -> str | None:
@@ -46,7 +54,32 @@ def city_country(span: Span, named: set[str]) -> str | None:
     return code if population >= MAJOR_CITY or located and population >= LOCATED_TOWN else None
 
 
-def is_place(span: Span, names: dict[int, tuple[int, int]]) -> bool:
+Names = dict[int, tuple[int, int, str]]  # token index -> (start, end, label) of the NER name holding it
+
+
+def rest_of_name(span: Span, names: Names, other_places: set[int] = frozenset()) -> list[Token]:
+    """The words of the NER name around ``span`` besides "in", "the", punctuation and other
+    places: none when the name is the place itself ("the Persian Gulf", "near Raqqa") or a
+    list of places ("Mali, Burkina Faso")."""
+    outer = names.get(span.start)
+    if outer is None:
+        return []
+    doc = span.doc
+    return [t for t in (*doc[outer[0] : span.start], *doc[span.end : outer[1]])
+            if not (t.lower_ in AROUND_A_PLACE or t.is_punct or t.is_space or t.i in other_places)]
+
+
+def is_qualifier(span: Span, names: Names, other_places: set[int]) -> bool:
+    """A country naming whose organisation or make a thing is, not where it is:
+    "U.K. Maritime Trade Operations", "U.S.-flagged ships", "Iran-backed militias"."""
+    doc = span.doc
+    hyphened = span.end + 1 < len(doc) and doc[span.end].text == "-" and not doc[span.end - 1].whitespace_ \
+        and not doc[span.end].whitespace_ and doc[span.end + 1].is_alpha
+    outer = names.get(span.start)
+    return hyphened or outer is not None and outer[2] in QUALIFYING_NAMES and bool(rest_of_name(span, names, other_places))
+
+
+def is_place(span: Span, names: Names) -> bool:
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     if span.label_ == gz.DEMONYM:
@@ -58,8 +91,11 @@ def is_place(span: Span, names: dict[int, tuple[int, int]]) -> bool:
         outer = names.get(span.start)
         if outer is None:
             return True
-        beyond = [*doc[outer[0] : span.start], *doc[span.end : outer[1]]]
-        return all(t.lower_ in {"near", "in", "at", "the", "outside", "around"} or t.is_punct for t in beyond)
+        if outer[2] in DATE_NAMES:
+            return False
+        if outer[2] in LOCATED_NAMES and outer[0] == span.start:
+            return True
+        return not rest_of_name(span, names)
     return True
 
 
@@ -67,11 +103,12 @@ def is_place(span: Span, names: dict[int, tuple[int, int]]) -> bool:
 def places(doc: Doc) -> Doc:
     candidates = list(doc.spans.get(GAZETTEER_KEY, []))
     actor_tokens = {i for s in candidates if s.label_ == gz.ACTOR for i in range(s.start, s.end)}
-    names = {i: (e.start, e.end) for e in doc.ents if e.label_ in NAME_TYPES for i in range(e.start, e.end)}
+    names = {i: (e.start, e.end, e.label_) for e in doc.ents if e.label_ in NAME_TYPES for i in range(e.start, e.end)}
     found = [
         s for s in filter_spans([s for s in candidates if s.label_ in PLACE_LABELS])
         if not (set(range(s.start, s.end)) & actor_tokens) and is_place(s, names)
     ]
+    place_tokens = {i for s in found for i in range(s.start, s.end)}
     named = {s.id_ for s in found if s.label_ in (gz.COUNTRY, gz.DEMONYM, gz.AMBIGUOUS)}
     countries, regions = [], []
     for span in found:
@@ -80,10 +117,11 @@ def places(doc: Doc) -> Doc:
             continue
         place = Span(doc, span.start, span.end, label="region" if span.label_ == gz.REGION else "country")
         place._.norm = norm
+        place._.town = span.label_ == gz.CITY
         # "Tajik nationals", "DPRK leader": the country qualifies people or things, it is not
         # a place; a town does not ("a Kabul mosque" is in Kabul).
         place._.nationality = span.label_ == gz.DEMONYM or span.label_ != gz.CITY and (
-            span.root.dep_ in {"compound", "amod", "nmod"} and span.root.head.pos_ == "NOUN")
+            span.root.dep_ in {"compound", "amod", "nmod"} and span.root.head.pos_ == "NOUN") or is_qualifier(span, names, place_tokens)
         (regions if span.label_ == gz.REGION else countries).append(place)
     doc.spans["country"] = countries
     doc.spans["region"] = regions
