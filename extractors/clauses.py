@@ -197,19 +197,28 @@ def clause_actor(verb: Token | None, actors: list[Span]) -> str | None:
         if teller is not None and not is_anaphor(teller) and teller.i < who.i:
             return actor_in(teller, actors)  # "the ministry announced that it had arrested 27"
         return previous_actor(who.doc, who.i, actors)
-    return actor_in(who, actors) or named_before(who, actors)
+    named = actor_in(who, actors)
+    if named is None or bare_body(who, actors):  # "the Army" is the full name given earlier, if one
+        earlier = names_before(who, actors) - {named}
+        if earlier:
+            return earlier.pop() if len(earlier) == 1 else None
+    return named
 
 
-def named_before(noun: Token, actors: list[Span]) -> str | None:
-    """The actor a common noun stands for when the document named it in full earlier:
+def bare_body(token: Token, actors: list[Span]) -> bool:
+    """``token`` is an actor by its word alone ("the Army", "the Navy")."""
+    return any(s.start == token.i and s.end == token.i + 1 and s._.norm == token.text for s in actors)
+
+
+def names_before(noun: Token, actors: list[Span]) -> set[str]:
+    """The actors a common noun may stand for, named in full earlier in the document:
     "the coalition" or "coalition aircraft" after "Coalition military forces", "the Army"
     after "U.S. Army". The noun (with "the") or a noun qualifying it must be a capitalised
-    head word or qualifier of the earlier name, and every such earlier name the same actor."""
+    head word or qualifier of the earlier name; one actor resolves it, several leave it open."""
     words = {c.lower_ for c in noun.lefts if c.dep_ in {"compound", "nmod"} and c.pos_ in {"NOUN", "PROPN"}}
     if any(c.lower_ == "the" for c in noun.lefts):
         words.add(noun.lower_)
-    names = {a._.norm for a in actors if a.end <= noun.i and words & name_words(a)}
-    return names.pop() if len(names) == 1 else None
+    return {a._.norm for a in actors if a.end <= noun.i and words & name_words(a)}
 
 
 def name_words(name: Span) -> set[str]:
