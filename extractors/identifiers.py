@@ -87,11 +87,25 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
     after = doc[group.end] if group.end < len(doc) else None
     if after is not None and glued(group[-1], after) and after.is_alpha and after.lower_ not in units:
         return "designation"  # "5G", "3D"; not "20km", "5bn"
+    if ratio_part(doc, group):
+        return "ratio"  # "one in 10 Americans", "seven in ten": a share, not a number of things
+    if group.start > 0 and doc[group.start - 1].text == "+" or group.end < len(doc) and doc[group.end].text == "+":
+        return "label"  # "the 3+1 initiative"
     if group.start > 0 and glued(doc[group.start - 1], group[0]):
         before = doc[group.start - 1]
         if before.is_alpha or before.text in GLUE_BEFORE:
             return "footnote"  # "forces.12", "attacks3" split by the tokenizer
     return None
+
+
+def ratio_part(doc: Doc, group: Span) -> bool:
+    """Either number of "N in M" ("one in 10 Americans", "seven in ten")."""
+    def number(i: int) -> bool:
+        return 0 <= i < len(doc) and doc[i].like_num  # digits and number words
+
+    before_in = group.start >= 2 and doc[group.start - 1].lower_ == "in" and number(group.start - 2)
+    after_in = group.end + 1 < len(doc) and doc[group.end].lower_ == "in" and number(group.end + 1)
+    return before_in or after_in
 
 
 def cue_reason(doc: Doc, group: Span) -> str | None:

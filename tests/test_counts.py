@@ -57,6 +57,9 @@ def counted(nlp: Language, text: str) -> list[tuple[float, str | None]]:
     "The minister presented a 12-point plan and Iran's 10 point proposal.",
     "Nearly two-thirds of the board resigned, one by one.",
     "One of the worst choices was made early.",
+    # shares and labels
+    "One in 10 residents still cannot find work, and seven in ten call the city home.",
+    "The new forum replaced the earlier 3+1 initiative.",
 ])
 def test_numbers_that_count_nothing_make_no_count(nlp: Language, text: str) -> None:
     assert counted(nlp, text) == []

@@ -78,7 +78,7 @@ def test_policy_documents_pooled(reports: dict, kind: str) -> None:
 # targets (counts, actors, metadata 0.85-0.90; dates 0.90; attribution 0.75) are for such
 # documents; the floors sit just under what extraction scores on ours today (pooled), so a
 # change that loses ground on unseen genres fails here even when the tuned files hold.
-GENRE_FLOOR = {"countries": 0.95, "dates": 0.82, "counts": 0.75, "actors": 0.78}
+GENRE_FLOOR = {"countries": 0.95, "dates": 0.93, "counts": 0.87, "actors": 0.95}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -96,4 +96,4 @@ def test_unseen_genres_metadata_and_attribution(reports: dict) -> None:
     attribution = Score()
     for gold in GENRE_GOLD:
         attribution.add(reports[gold.name].attribution)
-    assert attribution.recall >= 0.25, attribution.false_negatives
+    assert attribution.recall >= 0.70, attribution.false_negatives
