@@ -106,7 +106,7 @@ def test_serve_without_a_prefect_server_runs_its_own(tmp_path: Path) -> None:
         output = terminate(process) if process.poll() is None else process.communicate()[0]
 
     assert deployment.schedules[0].schedule.cron == "0 2 * * *"
-    assert f"on {api_url}" in output and "stopped" in output
+    assert f"Prefect UI: {api_url.removesuffix('/api')}" in output and "next run 20" in output and "stopped" in output
     assert (tmp_path / "data" / "claimtrail" / "prefect-server" / "prefect.db").is_file()
     try:
         httpx.get(f"{api_url}/health", timeout=2)
