@@ -98,12 +98,16 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
     return None
 
 
+YEAR_LIKE = re.compile(r"1\d{3}|20\d{2}")
+
+
 def ratio_part(doc: Doc, group: Span) -> bool:
     """Either number of "N in M" ("one in 10 Americans", "seven in ten")."""
-    def number(i: int) -> bool:
-        return 0 <= i < len(doc) and doc[i].like_num  # digits and number words
+    def number(i: int) -> bool:  # digits or number words, not a year ("five in 2022")
+        return 0 <= i < len(doc) and doc[i].like_num and not YEAR_LIKE.fullmatch(doc[i].text)
 
-    before_in = group.start >= 2 and doc[group.start - 1].lower_ == "in" and number(group.start - 2)
+    before_in = group.start >= 2 and doc[group.start - 1].lower_ == "in" and number(group.start - 2) \
+        and number(group.start)
     after_in = group.end + 1 < len(doc) and doc[group.end].lower_ == "in" and number(group.end + 1)
     return before_in or after_in
 
