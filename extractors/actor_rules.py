@@ -25,7 +25,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from claimtrail.extractors import gazetteer as gz
-from claimtrail.extractors.context import context
+from claimtrail.extractors.context import context, text_of
 
 CONNECTORS = {"of", "the", "for", "and", "in", "on", "to", "al", "bin", "ibn", "de", "-", "&"}
 HEAD_BREAKS = {"of", "for", "in", "on", "to", "at", "against", "with"}
@@ -177,14 +177,14 @@ def boilerplate_ranges(doc: Doc) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     start: int | None = None
     for block in context(doc).blocks:
-        text = doc.text[block.start_char : block.end_char].strip().rstrip(":").lower()
+        text = text_of(doc)[block.start_char : block.end_char].strip().rstrip(":").lower()
         if text in boilerplate_headings():
             start = block.start_char if start is None else start
         elif block.kind in {"heading", "title"} and start is not None:
             ranges.append((start, block.start_char))
             start = None
     if start is not None:
-        ranges.append((start, len(doc.text)))
+        ranges.append((start, len(text_of(doc))))
     return ranges
 
 
@@ -232,7 +232,7 @@ def not_prose(span: Span) -> bool:
     block = context(span.doc).block_at(span.start_char)
     if block is None or expertise(span) or figure_title(span) or signed(span):
         return expertise(span) or figure_title(span) or signed(span) or cited_author(span)
-    text = span.doc.text[block.start_char : block.end_char]
+    text = text_of(span.doc)[block.start_char : block.end_char]
     if SOURCE_LINE.match(text):
         return True
     if block.kind in HEADING_BLOCKS and heading_like(text):
@@ -245,7 +245,7 @@ def not_prose(span: Span) -> bool:
 def shouting(token: Token) -> bool:
     """An all-capitals acronym in an all-capitals line ("WHO WE ARE") is a word, not a name."""
     block = context(token.doc).block_at(token.idx)
-    text = token.doc.text[block.start_char : block.end_char] if block else token.sent.text
+    text = text_of(token.doc)[block.start_char : block.end_char] if block else token.sent.text
     letters = [c for c in text if c.isalpha()]
     return token.is_upper and len(letters) > len(token.text) and sum(c.isupper() for c in letters) / len(letters) > 0.6
 

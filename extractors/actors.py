@@ -33,7 +33,7 @@ from spacy.util import filter_spans
 
 from claimtrail.extractors import actor_rules as rules
 from claimtrail.extractors import gazetteer as gz
-from claimtrail.extractors.context import block_kind, context
+from claimtrail.extractors.context import block_kind, context, text_of
 from claimtrail.extractors.places import GAZETTEER_KEY
 
 PROSE_BLOCKS = {"paragraph", "list_item", "table_row", "caption", None}
@@ -193,7 +193,7 @@ def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[
     links: dict[str, str] = {}
     found: list[Span] = []
     things: set[str] = set()
-    for m in ACRONYM.finditer(doc.text):
+    for m in ACRONYM.finditer(text_of(doc)):
         acronym = m.group(1)
         opening = doc.char_span(m.start(), m.start() + 1)
         if opening is None or sum(c.isupper() for c in acronym) < 2 or acronym in links:
@@ -210,7 +210,7 @@ def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[
             links[acronym] = known.get(fold(long.text), POSSESSIVE.sub("", long.text))
             found.append(actor_span(doc, long.start, long.end, links[acronym]))
     for acronym, norm in links.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", doc.text):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text_of(doc)):
             span = doc.char_span(m.start(), m.end())
             if span is not None and not in_ranges(span.start_char, skip):
                 found.append(actor_span(doc, span.start, span.end, norm))
@@ -233,7 +233,7 @@ def numbered_acronyms(doc: Doc, links: dict[str, str], skip: list[tuple[int, int
             continue
         singular = " ".join([*words[:-1], words[-1][:-1]]) if words[-1][:-1] in rules.actor_heads() else norm
         base = re.escape(re.sub(r"(?<=[A-Z])s$", "", acronym))
-        for m in re.finditer(rf"(?<![\w.,-])(\d{{1,3}})(?:st|nd|rd|th|d)?\s+{base}s?(?![\w-])", doc.text):
+        for m in re.finditer(rf"(?<![\w.,-])(\d{{1,3}})(?:st|nd|rd|th|d)?\s+{base}s?(?![\w-])", text_of(doc)):
             span = doc.char_span(m.start(), m.end())
             if span is not None and not in_ranges(span.start_char, skip):
                 found.append(actor_span(doc, span.start, span.end, f"{ordinal(m.group(1))} {singular}"))
@@ -260,7 +260,7 @@ def broken_name_spans(doc: Doc) -> list[Span]:
     """Gazetteer names broken across a line break ("Islamic Revolutionary\\nGuard Corps")."""
     known = known_actors()
     found = []
-    for m in LINE_BREAK.finditer(doc.text):
+    for m in LINE_BREAK.finditer(text_of(doc)):
         gap = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if gap is None:
             continue
@@ -368,7 +368,7 @@ def bare_ministries(doc: Doc) -> list[Span]:
     demonym; a town does not count) is that country's."""
     countries = [s for s in doc.spans.get(GAZETTEER_KEY, []) if s.label_ in {gz.COUNTRY, gz.DEMONYM}]
     found = []
-    for m in re.finditer(r"\bthe\s", doc.text, flags=re.IGNORECASE):
+    for m in re.finditer(r"\bthe\s", text_of(doc), flags=re.IGNORECASE):
         the = doc.char_span(m.start(), m.start() + 3)
         t = the[0] if the is not None else None
         hit = phrase_at(doc, t.i + 1) if t is not None else None

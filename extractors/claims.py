@@ -48,7 +48,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from claimtrail.extractors import clauses, tables
-from claimtrail.extractors.context import context
+from claimtrail.extractors.context import context, text_of
 from claimtrail.extractors.counts import CountInfo
 from claimtrail.schema import Block, Claim
 
@@ -406,7 +406,7 @@ def claims(doc: Doc) -> Doc:
         located=[c for c in placed if not c._.nationality], actors=list(doc.spans["actor"]), countries=countries,
         sentence_of={t.i: sent.start for sent in doc.sents for t in sent},
     )
-    text = doc.text  # spaCy rebuilds Doc.text on every read: once per document
+    text = text_of(doc)
     counts = list(doc.spans["count"])
     subtrees = {span.start: subtree_ids(span.root) for span in counts}
     by_start: dict[int, Claim] = {}

@@ -57,6 +57,18 @@ if not Span.has_extension("count"):
     Span.set_extension("count", default=None)
 
 
+TEXT_KEY = "claimtrail_text"
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, built once per document: spaCy joins every token again on each read,
+    which inside a per-mention rule makes extraction quadratic in the document's length."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def context(doc: Doc) -> DocContext:
     """The document's context; an empty one for a bare string run through the pipeline."""
     if doc._.ct is None:

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
+from claimtrail.extractors.context import text_of
 from claimtrail.extractors import tables
 from claimtrail.extractors.gazetteer import read_csv
 from claimtrail.extractors.identifiers import cues, is_designation, reason
@@ -401,7 +402,7 @@ def counts(doc: Doc) -> Doc:
     blocked = {t.i for key in ("date", "actor") for s in doc.spans.get(key, []) for t in s}
     countries = {s.end: s for s in doc.spans.get("country", [])}
     sentence_number = {sent.start: n for n, sent in enumerate(doc.sents)}
-    text = doc.text  # spaCy rebuilds Doc.text on every read: once per document
+    text = text_of(doc)
     found: list[Span] = []
     rejected = set(blocked)  # tokens of numbers that are not counts: "117" glues "117-81" to them
     groups = number_groups(doc, blocked)

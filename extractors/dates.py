@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from text_to_num import text2num
 
 from claimtrail.extractors import tables
-from claimtrail.extractors.context import context
+from claimtrail.extractors.context import context, text_of
 from claimtrail.extractors.counts import rules as count_rules
 from claimtrail.extractors.identifiers import cues as identifier_cues
 
@@ -543,7 +543,7 @@ class DateComponent:
         ct = context(doc)
         found = []
         dates = find_dates(
-            doc.text, ct.published, report_year=report_year(ct.title),
+            text_of(doc), ct.published, report_year=report_year(ct.title),
             fiscal_year_start=self.fiscal_year_start,
             paragraphs=[(b.start_char, b.end_char) for b in ct.blocks] or None,
             is_year=lambda start, end: names_no_thing(doc, start, end),

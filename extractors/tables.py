@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from claimtrail.extractors.context import DocContext, context
+from claimtrail.extractors.context import DocContext, context, text_of
 from claimtrail.extractors.gazetteer import read_csv
 from claimtrail.extractors.identifiers import cues
 from claimtrail.schema import Block
@@ -224,7 +224,7 @@ def column_dates(span: Span, dates: list[Span]) -> list[Span]:
     block = context(doc).block_at(span.start_char)
     if block is None or block.kind != "table_row":
         return []
-    text = doc.text
+    text = text_of(doc)
     where = place(doc, text, span.start_char)
     for start, end in where.header_bounds(text) if where is not None else []:
         found = [d for d in dates if start <= d.start_char and d.end_char <= end]
@@ -244,7 +244,7 @@ def row_country(span: Span, countries: list[Span]) -> str | None:
 
 def fiscal_year_cells(doc: Doc, dates: list[Span]) -> Iterator[Span]:
     """Year cells of a column headed "Fiscal Year": each states a fiscal year."""
-    text = doc.text
+    text = text_of(doc)
     for date in dates:
         where = place(doc, text, date.start_char) if date.text.isdigit() else None
         if where is not None and any(text[a:b].strip().lower() in words()["fiscal"] for a, b in where.header_bounds(text)):
