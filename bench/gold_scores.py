@@ -19,12 +19,6 @@ from pathlib import Path
 from claimtrail.evaluation import KINDS, Score, evaluate_gold_files
 
 
-def metadata_right(expected: object, found: object) -> bool:
-    if isinstance(expected, list):
-        return sorted(expected) == sorted(found or [])
-    return expected == found
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", nargs="+", type=Path)
@@ -39,14 +33,14 @@ def main() -> None:
         for kind in KINDS:
             pooled[kind].add(report.scores[kind])
         pooled["attribution"].add(report.attribution)
-        right = sum(metadata_right(e, f) for e, f in report.metadata.values())
+        right = len(report.metadata) - len(report.metadata_wrong())
         meta_right, meta_total = meta_right + right, meta_total + len(report.metadata)
         rows.append({"file": path.name, **{k: round(report.scores[k].f1, 3) for k in KINDS},
                      "attribution": round(report.attribution.recall, 3), "metadata": f"{right}/{len(report.metadata)}",
                      "errors": {k: {"false_positives": report.scores[k].false_positives,
                                     "false_negatives": report.scores[k].false_negatives} for k in KINDS}
                      | {"attribution": report.attribution.false_negatives,
-                        "metadata": {f: v for f, v in report.metadata.items() if not metadata_right(*v)}}})
+                        "metadata": report.metadata_wrong()}})
     width = max(len(r["file"]) for r in rows)
     print(f"{'file':{width}}  " + "  ".join(f"{k[:9]:>9}" for k in (*KINDS, "attribution", "metadata")))
     for r in rows:

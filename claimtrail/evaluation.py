@@ -69,6 +69,11 @@ class Report:
     metadata: dict[str, tuple[Any, Any]]  # field -> (expected, found)
     attribution: Score
 
+    def metadata_wrong(self) -> dict[str, tuple[Any, Any]]:
+        """The metadata fields whose value is wrong (authors compared as a set)."""
+        return {field: (expected, found) for field, (expected, found) in self.metadata.items()
+                if (sorted(expected) != sorted(found or []) if isinstance(expected, list) else expected != found)}
+
 
 def gold_document(gold_path: Path, gold: dict, shared: Path | None = None) -> Path:
     """A gold ``document`` is relative to the gold file, else to the shared folder above gold/."""

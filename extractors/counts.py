@@ -71,7 +71,6 @@ def rules() -> dict:
         "units": {r["word"]: r["unit"] for r in units if r["kind"] != "duration"},
         "durations": {r["word"] for r in units if r["kind"] == "duration"},
         "glued": {w for w in (*(r["word"] for r in units), *(r["phrase"] for r in numbers)) if w.isalpha()},
-        "before": set(cues()["before"]),  # words naming the number after them: "Resolution 2049"
         **{role: {r["word"]: r["unit"] for r in count_cues if r["role"] == role}
            for role in ("total", "change", "casualty")},
     }

@@ -95,8 +95,8 @@ def test_unseen_genres_pooled(reports: dict, kind: str) -> None:
 
 
 def test_unseen_genres_metadata_and_attribution(reports: dict) -> None:
-    fields = [pair for gold in GENRE_GOLD for pair in reports[gold.name].metadata.values()]
-    right = [sorted(e) == sorted(f) if isinstance(e, list) else e == f for e, f in fields]
-    assert sum(right) >= 0.9 * len(fields), [pair for pair, ok in zip(fields, right) if not ok]
+    fields = sum(len(reports[gold.name].metadata) for gold in GENRE_GOLD)
+    wrong = [w for gold in GENRE_GOLD for w in reports[gold.name].metadata_wrong().items()]
+    assert fields - len(wrong) >= 0.9 * fields, wrong
     attribution = pooled(reports, GENRE_GOLD, "attribution")
     assert attribution.recall >= 0.70, attribution.false_negatives
