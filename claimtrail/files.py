@@ -17,7 +17,9 @@ the bytes percent-encoded: lossless, readable, and storable in any database.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -83,16 +85,9 @@ def unreadable_reason(path: str) -> str | None:
     except FileNotFoundError:
         return "dangling symbolic link" if os.path.islink(path) else "not found"
     except OSError as exc:
-        return "symbolic link loop" if exc.errno == 40 else f"cannot be read: {exc.strerror}"
-    if os.path.isdir(path):
-        return None if os.access(path, os.R_OK | os.X_OK) else "folder cannot be read: permission denied"
-    if not os.path.isfile(path):
-        kind = "FIFO" if _is_fifo(mode) else "socket or device"
-        return f"not a regular file ({kind})"
+        return "symbolic link loop" if exc.errno == errno.ELOOP else f"cannot be read: {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file" if os.access(path, os.R_OK | os.X_OK) else "folder cannot be read: permission denied"
+    if not stat.S_ISREG(mode):
+        return f"not a regular file ({'FIFO' if stat.S_ISFIFO(mode) else 'socket or device'})"
     return None if os.access(path, os.R_OK) else "cannot be read: permission denied"
-
-
-def _is_fifo(mode: int) -> bool:
-    import stat
-
-    return stat.S_ISFIFO(mode)

@@ -62,8 +62,6 @@ def discover(paths: list[str]) -> list[str]:
 def read(uri: str, max_bytes: int = MAX_BYTES) -> RawDocument:
     path = local_path(uri)
     reason = unreadable_reason(path)
-    if reason is None and os.path.isdir(path):
-        reason = "a folder, not a file"
     if reason is not None:
         raise ConversionError(reason)
     try:
