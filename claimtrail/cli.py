@@ -434,6 +434,22 @@ def audit(
     console.print(sampled)
 
 
+@app.command("datasette-metadata")
+def datasette_metadata(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Print Datasette's metadata for the SQLite database: a title and description for each
+    view and column, and the README's querying guide as canned queries
+    (`datasette claimtrail.db -m metadata.json`)."""
+    from claimtrail import db as database
+    from claimtrail.datasette_metadata import datasette_metadata as metadata
+
+    try:
+        url = database.engine.parse_url(database_url(db, config))
+    except database.DatabaseError as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
+    name = Path(url.database).stem if url.get_backend_name() == "sqlite" and url.database else "claimtrail"
+    print(json.dumps(metadata(name), ensure_ascii=False, indent=2))
+
+
 db_app = typer.Typer(cls=_Group, help="The database itself: its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

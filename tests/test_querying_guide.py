@@ -17,34 +17,15 @@ import pytest
 
 from claimtrail.db import query_readonly
 from claimtrail.flows.ingest import ingest
+from claimtrail.guide import guide_queries
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
-SAMPLES = ROOT / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 ISKP = "Islamic State Khorasan Province"
 
 Rows = list[dict[str, object]]
 
 
-def guide_queries() -> dict[str, str]:
-    """The ```sql blocks of the README's ``## Querying guide``, by the sentence before each."""
-    readme = README.read_text(encoding="utf-8")
-    section = re.search(r"^## Querying guide\n(.*?)(?=^## )", readme, re.M | re.S)
-    assert section, "README.md has no '## Querying guide' section followed by another section"
-    queries: dict[str, str] = {}
-    for intro, sql in re.findall(r"((?:^[^\n]+\n)+)\n```sql\n(.*?)^```", section.group(1), re.M | re.S):
-        first_clause = re.split(r"[:;(]", " ".join(intro.split()))[0]
-        words = re.findall(r"[a-z0-9]+", first_clause.lower().replace("'", ""))
-        name = "-".join(words[:6])
-        assert name not in queries, f"two queries of the guide are introduced alike: {name!r}"
-        queries[name] = sql.strip()
-    blocks = section.group(1).count("```sql\n")
-    assert len(queries) == blocks, (
-        f"{blocks - len(queries)} sql block(s) of the guide lack a sentence introducing them")
-    return queries
-
-
-QUERIES = guide_queries()
+QUERIES = {query.name: query.sql for query in guide_queries()}
 
 
 def test_the_guide_has_enough_queries() -> None:
