@@ -450,6 +450,49 @@ def datasette_metadata(db: DbOption = None, config: ConfigOption = None) -> None
     print(json.dumps(metadata(name), ensure_ascii=False, indent=2))
 
 
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(metavar="DOC", help="The document: its id, address (path or URL) or file name.")],
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write a self-contained review page to FILE.")] = None,
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in the browser (with --html, else a temporary file).")] = False,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """One document with every mention highlighted by kind and its claims beside it: in the
+    terminal, or as an HTML page (--html) whose claims scroll to their quotes."""
+    from claimtrail import db as database
+    from claimtrail.db.review import document_review, find_document
+    from claimtrail.pages import document_page, document_renderables
+
+    engine = _read_only_or_fail(database_url(db, config))
+    try:
+        review = document_review(engine, find_document(engine, doc))
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    if html is None and not open_page:
+        for part in document_renderables(review):
+            console.print(part, highlight=False)
+        return
+    _write_page(document_page(review), html, open_page)
+
+
+def _write_page(page: str, path: Path | None, open_page: bool) -> None:
+    """Write ``page`` to ``path`` (a temporary file when None) and open it when asked."""
+    import webbrowser
+
+    if path is None:
+        with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as file:
+            file.write(page)
+        path = Path(file.name)
+    else:
+        path.write_text(page, encoding="utf-8")
+    console.print(f"wrote {path}", highlight=False, markup=False, soft_wrap=True)
+    if open_page:
+        webbrowser.open(path.resolve().as_uri())
+
+
 db_app = typer.Typer(cls=_Group, help="The database itself: its schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

@@ -1,0 +1,147 @@
+"""``claimtrail show``: one document's review page, with every mention highlighted by kind
+and its claims beside it, safe against what a document contains, and checked in a real
+headless Chromium (Debian's ``chromium`` and ``chromium-driver``) when it is installed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from typer.testing import CliRunner
+
+from claimtrail.cli import app
+from claimtrail.db import DatabaseError, open_database
+from claimtrail.db.review import document_review, find_document
+from claimtrail.flows.ingest import ingest
+from claimtrail.pages import KINDS, document_page, safe_link
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+HOSTILE = ("<script>document.title='pwned'</script>", "<img src=x onerror=\"document.title='pwned'\">",
+           "<a href=\"javascript:document.title='pwned'\">a link</a>")
+# A brief of our own wording: every kind of mention, claims near the top and at the very
+# end (far below the first screen), and markup that must stay text.
+BRIEF = "\n\n".join([
+    "Field note on Khorasan networks",
+    "In March 2023, police in Germany arrested at least 12 supporters of the Islamic State Khorasan Province.",
+    f"The bulletin quoted a forum post verbatim: {HOSTILE[0]} and {HOSTILE[1]} and {HOSTILE[2]}.",
+    *[f"Paragraph {n} says nothing countable; it only keeps the reader scrolling down the page." for n in range(80)],
+    "Between January and June 2024, the Taliban detained more than 40 people in Afghanistan.",
+])
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine, int]]:
+    """A SQLite database holding the brief; its URL, an engine and the brief's id."""
+    folder = tmp_path_factory.mktemp("review")
+    (folder / "field-note.txt").write_text(BRIEF, encoding="utf-8")
+    url = f"sqlite:///{folder / 'claimtrail.db'}"
+    ingest([str(folder / "field-note.txt")], url)
+    engine = open_database(url)
+    yield url, engine, find_document(engine, "field-note.txt")
+    engine.dispose()
+
+
+def test_a_document_is_found_by_id_address_or_file_name(reviewed: tuple[str, Engine, int]) -> None:
+    _, engine, doc_id = reviewed
+    address = document_review(engine, doc_id).document["doc_uri"]
+
+    assert find_document(engine, str(doc_id)) == find_document(engine, address) == doc_id
+    with pytest.raises(DatabaseError, match="no document has the id, address or file name 'other.txt'"):
+        find_document(engine, "other.txt")
+
+
+def test_the_page_highlights_each_kind_and_escapes_the_document(reviewed: tuple[str, Engine, int]) -> None:
+    _, engine, doc_id = reviewed
+    review = document_review(engine, doc_id)
+    page = document_page(review)
+
+    assert {m["kind"] for m in review.mentions} >= set(KINDS)
+    for kind in KINDS:
+        assert f'class="m m-{kind}' in page
+    assert 'title="country: DEU"' in page and 'title="actor: Islamic State Khorasan Province"' in page
+    for markup in HOSTILE:
+        assert markup not in page
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in page
+    assert 'http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;' in page
+    assert "://" not in page.split("<body>")[0].replace(review.document["doc_uri"], "")  # nothing fetched
+
+
+def test_only_web_and_file_addresses_become_links() -> None:
+    assert safe_link("https://example.org/a#:~:text=x") == "https://example.org/a#:~:text=x"
+    assert safe_link("file:///data/a.pdf#page=3") == "file:///data/a.pdf#page=3"
+    assert safe_link("javascript:alert(1)") is None and safe_link(" JavaScript:alert(1)") is None
+    assert safe_link("data:text/html,<b>") is None
+
+
+def test_show_prints_the_text_and_claims_in_the_terminal(reviewed: tuple[str, Engine, int]) -> None:
+    url, _, _ = reviewed
+    result = CliRunner().invoke(app, ["show", "field-note.txt", "--db", url])
+
+    assert result.exit_code == 0, result.output
+    assert "police in Germany arrested at least 12" in result.output
+    assert "2 claims" in result.output
+
+
+def test_show_writes_the_page_with_html(reviewed: tuple[str, Engine, int], tmp_path: Path) -> None:
+    url, engine, doc_id = reviewed
+    page = tmp_path / "note.html"
+    result = CliRunner().invoke(app, ["show", str(doc_id), "--db", url, "--html", str(page)])
+
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8") == document_page(document_review(engine, doc_id))
+
+
+# --------------------------------------------------------------------------- in a real browser
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the module, from the distribution's packages."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("no chromium/chromedriver on PATH: apt-get install chromium chromium-driver (.ci/run does)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_the_page_in_chromium(reviewed: tuple[str, Engine, int], browser, tmp_path: Path) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    _, engine, doc_id = reviewed
+    review = document_review(engine, doc_id)
+    page = tmp_path / "page.html"
+    page.write_text(document_page(review), encoding="utf-8")
+    browser.get(page.as_uri())
+
+    assert browser.title.startswith("Field note on Khorasan networks"), "a script from the document ran"
+    for kind in KINDS:
+        highlight = browser.find_element(By.CSS_SELECTOR, f".m-{kind}")
+        assert highlight.value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent"), (
+            f"{kind} is not coloured: the inline stylesheet was refused")
+    assert "<script>document.title='pwned'</script>" in browser.find_element(By.ID, "text").text
+
+    last = review.claims[-1]
+    quote = f".c{last['claim_id']}"
+    in_view = ("var r = document.querySelector(arguments[0]).getBoundingClientRect(),"
+               " p = document.getElementById('text').getBoundingClientRect();"
+               " return r.top >= p.top && r.bottom <= p.bottom;")
+    assert not browser.execute_script(in_view, quote), "the last quote should start below the first screen"
+    browser.find_element(By.CSS_SELECTOR, f"tr[data-claim='{last['claim_id']}'] td").click()
+
+    assert browser.execute_script(in_view, quote), "clicking the claim did not scroll its quote into view"
+    assert "flash" in browser.find_element(By.CSS_SELECTOR, quote).get_attribute("class")
+    assert browser.title.startswith("Field note"), "a script from the document ran"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "review-page.png"))
