@@ -478,6 +478,50 @@ def show(
     _write_page(document_page(review), html, open_page)
 
 
+@app.command()
+def report(
+    since: Annotated[str, typer.Option("--since", metavar="DATE|yesterday|RUN_ID",
+                                       help="Where the period starts: a date, yesterday, or a run (and the runs after it).")] = "yesterday",
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="Write the report to FILE and each document's page into documents/ beside it.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """The documents and claims stored since then, by actor and by country, and the failures."""
+    from claimtrail import db as database
+    from claimtrail.report import grouped, parse_since, read_period, write_report
+
+    try:
+        start = parse_since(since)
+    except ValueError as exc:
+        raise fail(str(exc), USAGE_ERROR) from None
+    engine = _read_only_or_fail(database_url(db, config))
+    try:
+        period = write_report(engine, start, html) if html else read_period(engine, start)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    console.print(f"since {start.label}: {len(period.documents)} documents, {len(period.claims)} claims, "
+                  f"{len(period.failures)} failures", highlight=False, markup=False)
+    if html:
+        console.print(f"wrote {html}", highlight=False, markup=False, soft_wrap=True)
+        return
+    for key in ("actor", "country"):
+        table = Table(title=f"claims by {key}")
+        for column in (key, "claims", "documents"):
+            table.add_column(column, justify="left" if column == key else "right")
+        for name, claims in grouped(period.claims, key):
+            table.add_row(Text(name or "(none)"), str(len(claims)), str(len({c["doc_id"] for c in claims})))
+        console.print(table)
+    if period.failures:
+        failures = Table(title="failures")
+        failures.add_column("address", overflow="fold")
+        failures.add_column("reason", overflow="fold")
+        for failure in period.failures:
+            failures.add_row(Text(failure["doc_uri"]), Text(failure["error"] or ""))
+        console.print(failures)
+
+
 def _write_page(page: str, path: Path | None, open_page: bool) -> None:
     """Write ``page`` to ``path`` (a temporary file when None) and open it when asked."""
     import webbrowser

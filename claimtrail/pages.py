@@ -90,7 +90,7 @@ def _environment() -> Environment:
     return env
 
 
-def _page(template: str, **context: Any) -> str:
+def render_page(template: str, **context: Any) -> str:
     """``template`` rendered with the shared stylesheet, the script when it has one, and a
     policy that admits only those two."""
     env = _environment()
@@ -107,7 +107,7 @@ def document_page(review: DocumentReview) -> str:
     """The review page of one document, as one HTML string."""
     kinds = sorted({m["kind"] for m in review.mentions}, key=lambda k: (KINDS.index(k) if k in KINDS else 9, k))
     claims = [{**claim, "link": safe_link(deep_link(claim))} for claim in review.claims]
-    return _page("document.html", script="review.js", doc=review.document, pieces=pieces(review),
+    return render_page("document.html", script="review.js", doc=review.document, pieces=pieces(review),
                  claims=claims, mention_kinds=kinds)
 
 

@@ -1,11 +1,14 @@
-"""``claimtrail show``: one document's review page, with every mention highlighted by kind
-and its claims beside it, safe against what a document contains, and checked in a real
-headless Chromium (Debian's ``chromium`` and ``chromium-driver``) when it is installed."""
+"""Pages for people: ``claimtrail show`` (one document's review page, with every mention
+highlighted by kind and its claims beside it, safe against what a document contains) and
+``claimtrail report`` (what a period stored, and what failed). Both are also checked in a
+real headless Chromium (Debian's ``chromium`` and ``chromium-driver``) when it is installed."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from claimtrail.db import DatabaseError, open_database
 from claimtrail.db.review import document_review, find_document
 from claimtrail.flows.ingest import ingest
 from claimtrail.pages import KINDS, document_page, safe_link
+from claimtrail.report import Since, parse_since, read_period
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOSTILE = ("<script>document.title='pwned'</script>", "<img src=x onerror=\"document.title='pwned'\">",
@@ -34,11 +38,13 @@ BRIEF = "\n\n".join([
 
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine, int]]:
-    """A SQLite database holding the brief; its URL, an engine and the brief's id."""
+    """A SQLite database holding the brief and one failure (an empty file), stored by run 1;
+    its URL, an engine and the brief's id."""
     folder = tmp_path_factory.mktemp("review")
     (folder / "field-note.txt").write_text(BRIEF, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
     url = f"sqlite:///{folder / 'claimtrail.db'}"
-    ingest([str(folder / "field-note.txt")], url)
+    ingest([str(folder / "field-note.txt"), str(folder / "empty.txt")], url)
     engine = open_database(url)
     yield url, engine, find_document(engine, "field-note.txt")
     engine.dispose()
@@ -94,6 +100,50 @@ def test_show_writes_the_page_with_html(reviewed: tuple[str, Engine, int], tmp_p
     assert page.read_text(encoding="utf-8") == document_page(document_review(engine, doc_id))
 
 
+def test_since_is_a_day_a_date_or_a_run() -> None:
+    now = datetime(2026, 12, 8, 2, 30, tzinfo=UTC)
+
+    assert parse_since("yesterday", now) == Since(datetime(2026, 12, 7, tzinfo=UTC))
+    assert parse_since("2026-12-01", now) == Since(datetime(2026, 12, 1, tzinfo=UTC))
+    assert parse_since("17", now) == Since(run_id=17)
+    for wrong in ("2026-13-01", "last week", "-3"):
+        with pytest.raises(ValueError, match="give yesterday, a date YYYY-MM-DD or a run id"):
+            parse_since(wrong, now)
+
+
+def test_a_period_holds_what_was_stored_in_it_and_what_failed(reviewed: tuple[str, Engine, int]) -> None:
+    _, engine, doc_id = reviewed
+    period = read_period(engine, Since(run_id=1))
+
+    assert [d["doc_id"] for d in period.documents] == [doc_id]
+    assert sorted(c["value"] for c in period.claims) == [12, 40]
+    assert [(Path(f["doc_uri"]).name, f["error"]) for f in period.failures] == [("empty.txt", "empty file")]
+    assert read_period(engine, Since(run_id=2)).documents == []
+    assert read_period(engine, parse_since("yesterday")).documents == period.documents
+
+
+def test_report_writes_a_page_linking_each_document_page(reviewed: tuple[str, Engine, int], tmp_path: Path) -> None:
+    url, _, doc_id = reviewed
+    result = CliRunner().invoke(app, ["report", "--since", "1", "--db", url, "--html", str(tmp_path / "report.html")])
+
+    assert result.exit_code == 0, result.output
+    assert "since run 1: 1 documents, 2 claims, 1 failures" in result.output
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="([^"]+)"', page))
+    assert links == {f"documents/{doc_id}.html"} and (tmp_path / "documents" / f"{doc_id}.html").is_file()
+    assert page.count("<rect") == 4  # two countries, two months
+    assert "Taliban" in page and "empty file" in page
+    assert "script-src &#39;none&#39;" in page and "<script" not in page
+
+
+def test_report_in_the_terminal(reviewed: tuple[str, Engine, int]) -> None:
+    url, _, _ = reviewed
+    result = CliRunner().invoke(app, ["report", "--since", "1", "--db", url])
+
+    assert result.exit_code == 0, result.output
+    assert "claims by actor" in result.output and "Taliban" in result.output and "empty file" in result.output
+
+
 # --------------------------------------------------------------------------- in a real browser
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -145,3 +195,17 @@ def test_the_page_in_chromium(reviewed: tuple[str, Engine, int], browser, tmp_pa
     assert browser.title.startswith("Field note"), "a script from the document ran"
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "review-page.png"))
+
+
+def test_the_report_in_chromium(reviewed: tuple[str, Engine, int], browser, tmp_path: Path) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    url, _, _ = reviewed
+    CliRunner().invoke(app, ["report", "--since", "1", "--db", url, "--html", str(tmp_path / "report.html")])
+    browser.get((tmp_path / "report.html").as_uri())
+
+    widths = [bar.rect["width"] for bar in browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")]
+    assert len(widths) == 4 and all(w > 0 for w in widths), "the charts were not drawn"
+    browser.find_element(By.CSS_SELECTOR, "a[href^='documents/']").click()
+    assert browser.title.startswith("Field note on Khorasan networks")
+    assert browser.find_elements(By.CSS_SELECTOR, "tr[data-claim]")
