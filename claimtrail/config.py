@@ -22,7 +22,7 @@ import os
 import re
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -111,6 +111,7 @@ class Config:
     schedule: Schedule = field(default_factory=Schedule)
     sources: tuple[Source, ...] = ()
     path: Path | None = None  # the file it was read from
+    report: Path | None = None  # the folder each run's report is written to ([report] folder)
 
 
 # --------------------------------------------------------------------------- finding
@@ -142,7 +143,7 @@ def load_config(path: str | os.PathLike[str] | None = None, db: str | None = Non
     except ConfigError as exc:
         raise ConfigError(f"{file}: {exc}") from None
     override = db or os.environ.get(DB_ENV)
-    return Config(override or config.database, config.watch, config.schedule, config.sources, file.absolute())
+    return replace(config, database=override or config.database, path=file.absolute())
 
 
 def resolve_db_url(db: str | None = None, config: str | os.PathLike[str] | None = None) -> str:
@@ -159,8 +160,9 @@ def resolve_db_url(db: str | None = None, config: str | os.PathLike[str] | None 
 
 # --------------------------------------------------------------------------- validation
 
-_TOP_KEYS = {"database", "watch", "schedule", "source"}
+_TOP_KEYS = {"database", "watch", "schedule", "source", "report"}
 _SCHEDULE_KEYS = {"cron", "timezone"}
+_REPORT_KEYS = {"folder"}
 _KIND_KEYS: dict[str, set[str]] = {
     "urls": {"urls"},
     "feed": {"url"},
@@ -190,7 +192,7 @@ def parse_config(data: dict[str, Any], base: Path | None = None) -> Config:
             raise ConfigError(f"source[{number}].name: {source.name!r} is already the name of source[{seen[source.name]}]")
         seen[source.name] = number
         sources.append(source)
-    return Config(database, watch, schedule, tuple(sources))
+    return Config(database, watch, schedule, tuple(sources), report=_report(data.get("report", {}), base))
 
 
 def _check_values(data: dict[str, Any]) -> None:
@@ -253,6 +255,14 @@ def _string(table: dict[str, Any], key: str, where: str) -> str:
 def _path(value: str, base: Path) -> Path:
     path = Path(value).expanduser()
     return path if path.is_absolute() else base / path
+
+
+def _report(table: object, base: Path) -> Path | None:
+    """``[report] folder``: where every run of the configuration writes its report."""
+    if not isinstance(table, dict):
+        raise ConfigError("report: must be a table ([report])")
+    _unknown(table, _REPORT_KEYS, "report.")
+    return _path(_string(table, "folder", "report.folder"), base) if "folder" in table else None
 
 
 def _check_database(url: str) -> None:

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from claimtrail.db.fetchstate import FetchState, get_fetch_state, save_fetch_state
 from claimtrail.extractors.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
@@ -39,7 +40,7 @@ from claimtrail.flows.ingest import (
     store,
 )
 from claimtrail.schema import RawDocument
-from prefect import flow, task, unmapped
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
@@ -49,6 +50,7 @@ from sqlalchemy import Engine
 from claimtrail import db
 from claimtrail.config import Config, Source, load_config
 from claimtrail.files import local_path
+from claimtrail.report import Since, write_report
 from claimtrail.fetch import Fetcher, FetchError, FetchResult, FetchSettings
 from claimtrail.sources import Item, SourceContext, discover, source_address
 
@@ -250,6 +252,17 @@ def run(config: Config | str | None = None, db_url: str | None = None, options: 
     return flow_(config, db_url, options, kind, on_document)
 
 
+def write_run_report(engine: Engine, summary: RunSummary, folder: Path) -> None:
+    """The run's report into ``folder`` (``[report] folder``); a folder that cannot be
+    written is logged, and the run keeps its result."""
+    path = folder / f"report-{summary.started_at:%Y-%m-%d}-run-{summary.run_id}.html"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_report(engine, Since(run_id=summary.run_id), path)
+    except OSError as exc:
+        get_run_logger().warning("could not write the run's report %s: %s", path, exc)
+
+
 @flow(name="claimtrail-run", validate_parameters=False, log_prints=False,
       task_runner=ThreadPoolTaskRunner(max_workers=DEFAULT_CONCURRENCY))
 def run_flow(config: Config | str | None = None, db_url: str | None = None, options: RunOptions | None = None,
@@ -293,6 +306,8 @@ def run_flow(config: Config | str | None = None, db_url: str | None = None, opti
                     on_document(outcome)
         summary.finished_at = datetime.now(UTC)
         db.finish_run(engine, summary.run_id, summary.record(), notes=f"config: {config.path}" if config.path else None)
+        if config.report is not None:
+            write_run_report(engine, summary, config.report)
     finally:
         engine.dispose()
     create_markdown_artifact(summary.markdown(), key=ARTIFACT_KEY,

@@ -16,9 +16,11 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from claimtrail.cli import app
+from claimtrail.config import Config, ConfigError, FolderSource, load_config
 from claimtrail.db import DatabaseError, open_database
 from claimtrail.db.review import document_review, find_document
 from claimtrail.flows.ingest import ingest
+from claimtrail.flows.run import run
 from claimtrail.pages import KINDS, document_page, safe_link
 from claimtrail.report import Since, parse_since, read_period
 
@@ -142,6 +144,29 @@ def test_report_in_the_terminal(reviewed: tuple[str, Engine, int]) -> None:
 
     assert result.exit_code == 0, result.output
     assert "claims by actor" in result.output and "Taliban" in result.output and "empty file" in result.output
+
+
+def test_the_configuration_names_a_report_folder(tmp_path: Path) -> None:
+    (tmp_path / "claimtrail.toml").write_text('[report]\nfolder = "reports/"\n', encoding="utf-8")
+    (tmp_path / "wrong.toml").write_text('[report]\nfolders = "reports/"\n', encoding="utf-8")
+
+    assert load_config(tmp_path / "claimtrail.toml").report == tmp_path / "reports"
+    with pytest.raises(ConfigError, match="report.folders: unknown key"):
+        load_config(tmp_path / "wrong.toml")
+
+
+def test_every_run_of_a_configuration_with_a_report_folder_writes_its_report(tmp_path: Path) -> None:
+    """What ``serve`` does after each nightly run: the run's report lands in ``[report] folder``."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "note.txt").write_text(BRIEF, encoding="utf-8")
+    config = Config(database=f"sqlite:///{tmp_path / 'claimtrail.db'}",
+                    sources=(FolderSource("inbox", tmp_path / "inbox"),), report=tmp_path / "reports")
+
+    summary = run(config)
+
+    [report] = (tmp_path / "reports").glob(f"report-*-run-{summary.run_id}.html")
+    assert "2 claims" in report.read_text(encoding="utf-8")
+    assert len(list((tmp_path / "reports" / "documents").glob("*.html"))) == 1
 
 
 # --------------------------------------------------------------------------- in a real browser
