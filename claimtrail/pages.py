@@ -40,7 +40,7 @@ class Piece:
 def pieces(review: DocumentReview) -> list[Piece]:
     """The text cut at every mention, quote and page boundary, in one sweep."""
     text = review.text
-    starts = dict((start, page) for page, start in reversed(review.page_starts))
+    starts = {start: page for page, start in review.page_starts}  # an empty page gives way to the next
     bounds = {0, len(text), *starts}
     for span in (*review.mentions, *review.claims):
         bounds.update((min(max(span["start_char"], 0), len(text)), min(max(span["end_char"], 0), len(text))))
@@ -98,7 +98,7 @@ def render_page(template: str, **context: Any) -> str:
     script = _source(env, context.pop("script")) if "script" in context else ""
     policy = (f"default-src 'none'; style-src {_csp_hash(css)}; "
               f"script-src {_csp_hash(script) if script else NO_SCRIPT}; "
-              "img-src data:; base-uri 'none'; form-action 'none'")
+              "base-uri 'none'; form-action 'none'")
     return env.get_template(template).render(css=Markup(css), script=Markup(script), policy=policy, kinds=KINDS,
                                              **context)
 

@@ -15,10 +15,12 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
 from claimtrail.cli import app
 from claimtrail.datasette_metadata import view_descriptions
+from claimtrail.db import migrate
 from claimtrail.flows.ingest import ingest
 from claimtrail.guide import guide_queries
 from processes import wait_until
@@ -42,6 +44,26 @@ def test_sqlite_utils_finds_the_full_text_index_of_blocks(samples_file: Path) ->
     assert blocks.detect_fts() == "blocks_fts"
     rows = json.loads(found.stdout)
     assert rows and all("cathedral" in row["text"].lower() for row in rows)
+
+
+def test_an_older_database_gets_the_declaration_from_db_upgrade(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a database of revision 0005, whose FTS table says content='blocks'
+        migrate.upgrade(conn, "0005")
+        conn.exec_driver_sql("INSERT INTO documents (uri, status, text, created_at) "
+                             "VALUES ('/a.txt', 'ok', 'Drones struck twice.', '2026-01-05 02:00:00')")
+        conn.exec_driver_sql("INSERT INTO blocks (doc_id, kind, start_char, end_char, text) "
+                             "VALUES (1, 'paragraph', 0, 20, 'Drones struck twice.')")
+    engine.dispose()
+    assert sqlite_utils.Database(tmp_path / "old.db")["blocks"].detect_fts() is None
+
+    upgraded = CliRunner().invoke(app, ["db", "upgrade", "--db", url])
+
+    assert upgraded.exit_code == 0, upgraded.output
+    blocks = sqlite_utils.Database(tmp_path / "old.db")["blocks"]
+    assert blocks.detect_fts() == "blocks_fts"
+    assert [row["text"] for row in blocks.search("drone")] == ["Drones struck twice."]  # rebuilt, stemmed
 
 
 def test_every_column_of_every_view_is_described(samples_file: Path) -> None:
