@@ -78,6 +78,25 @@ def test_the_page_highlights_each_kind_and_escapes_the_document(reviewed: tuple[
     assert not fetching, "the page would fetch something"
 
 
+def test_lookups_and_periods_on_both_databases(db_url: str, tmp_path: Path) -> None:
+    """The same reading on SQLite and PostgreSQL: a file name with LIKE's wildcards in it is
+    matched literally, and a run's period holds its document and failure."""
+    (tmp_path / "50%_off.txt").write_text("In May 2024, police in Spain arrested 7 people.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    ingest([str(tmp_path / "50%_off.txt"), str(tmp_path / "empty.txt")], db_url)
+    engine = open_database(db_url)
+    try:
+        doc_id = find_document(engine, "50%_off.txt")
+        with pytest.raises(DatabaseError, match="no document"):
+            find_document(engine, "%_off.txt")
+        period = read_period(engine, Since(run_id=1))
+    finally:
+        engine.dispose()
+    assert [d["doc_id"] for d in period.documents] == [doc_id]
+    assert [(c["value"], c["country"]) for c in period.claims] == [(7, "ESP")]
+    assert [f["error"] for f in period.failures] == ["empty file"]
+
+
 def test_only_web_and_file_addresses_become_links() -> None:
     assert safe_link("https://example.org/a#:~:text=x") == "https://example.org/a#:~:text=x"
     assert safe_link("file:///data/a.pdf#page=3") == "file:///data/a.pdf#page=3"
