@@ -108,7 +108,7 @@ def document_page(review: DocumentReview) -> str:
     kinds = sorted({m["kind"] for m in review.mentions}, key=lambda k: (KINDS.index(k) if k in KINDS else 9, k))
     claims = [{**claim, "link": safe_link(deep_link(claim))} for claim in review.claims]
     return render_page("document.html", script="review.js", doc=review.document, pieces=pieces(review),
-                 claims=claims, mention_kinds=kinds)
+                       claims=claims, mention_kinds=kinds)
 
 
 _TERMINAL_STYLES = {"date": "on dark_green", "country": "on blue", "count": "on dark_orange3", "actor": "on purple4"}
