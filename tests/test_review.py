@@ -152,7 +152,9 @@ def test_report_writes_a_page_linking_each_document_page(reviewed: tuple[str, En
     assert "since run 1: 1 documents, 2 claims, 1 failures" in result.output
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     links = set(re.findall(r'href="([^"]+)"', page))
-    assert links == {f"documents/{doc_id}.html"} and (tmp_path / "documents" / f"{doc_id}.html").is_file()
+    assert {link.split("#")[0] for link in links} == {f"documents/{doc_id}.html"}
+    assert sum("#claim-" in link for link in links) == 2  # each claim links to its row on the page
+    assert (tmp_path / "documents" / f"{doc_id}.html").is_file()
     assert page.count("<rect") == 4  # two countries, two months
     assert "Taliban" in page and "empty file" in page
     assert "script-src &#39;none&#39;" in page and "<script" not in page
@@ -192,6 +194,9 @@ def test_every_run_of_a_configuration_with_a_report_folder_writes_its_report(tmp
 # --------------------------------------------------------------------------- in a real browser
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+IN_VIEW = ("var r = document.querySelector(arguments[0]).getBoundingClientRect(),"
+           " p = document.getElementById('text').getBoundingClientRect();"
+           " return r.top >= p.top && r.bottom <= p.bottom;")  # the element is inside the text's pane
 
 
 @pytest.fixture(scope="module")
@@ -229,13 +234,10 @@ def test_the_page_in_chromium(reviewed: tuple[str, Engine, int], browser, tmp_pa
 
     last = review.claims[-1]
     quote = f".c{last['claim_id']}"
-    in_view = ("var r = document.querySelector(arguments[0]).getBoundingClientRect(),"
-               " p = document.getElementById('text').getBoundingClientRect();"
-               " return r.top >= p.top && r.bottom <= p.bottom;")
-    assert not browser.execute_script(in_view, quote), "the last quote should start below the first screen"
+    assert not browser.execute_script(IN_VIEW, quote), "the last quote should start below the first screen"
     browser.find_element(By.CSS_SELECTOR, f"tr[data-claim='{last['claim_id']}'] td").click()
 
-    assert browser.execute_script(in_view, quote), "clicking the claim did not scroll its quote into view"
+    assert browser.execute_script(IN_VIEW, quote), "clicking the claim did not scroll its quote into view"
     assert "flash" in browser.find_element(By.CSS_SELECTOR, quote).get_attribute("class")
     assert browser.title.startswith("Field note"), "a script from the document ran"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -245,12 +247,14 @@ def test_the_page_in_chromium(reviewed: tuple[str, Engine, int], browser, tmp_pa
 def test_the_report_in_chromium(reviewed: tuple[str, Engine, int], browser, tmp_path: Path) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
 
-    url, _, _ = reviewed
+    url, engine, doc_id = reviewed
     CliRunner().invoke(app, ["report", "--since", "1", "--db", url, "--html", str(tmp_path / "report.html")])
     browser.get((tmp_path / "report.html").as_uri())
 
     widths = [bar.rect["width"] for bar in browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")]
     assert len(widths) == 4 and all(w > 0 for w in widths), "the charts were not drawn"
-    browser.find_element(By.CSS_SELECTOR, "a[href^='documents/']").click()
+    last = document_review(engine, doc_id).claims[-1]["claim_id"]
+    browser.find_element(By.CSS_SELECTOR, f"a[href$='#claim-{last}']").click()
+
     assert browser.title.startswith("Field note on Khorasan networks")
-    assert browser.find_elements(By.CSS_SELECTOR, "tr[data-claim]")
+    assert browser.execute_script(IN_VIEW, f".c{last}"), "the report's link did not lead to the claim's quote"
