@@ -370,7 +370,7 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
     noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
     if noun is not None and not any(c.isalpha() for c in noun.text):
         noun = None  # the parse can take a table's " | " for a noun
-    if senses.indefinite_one(group, noun) or senses.multiplier(group, noun):
+    if senses.indefinite_one(group, noun) or senses.multiplier(group, noun) or senses.ranking(group):
         return None
     unit_before = before is not None and before.lower_ in r["units"]
     unit_after_it = after is not None and after.lower_ in r["units"]
@@ -397,7 +397,7 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
         info.unit, info.unit_token = written_after
     else:
         total = antecedent(group, found, sentence_number)
-        if total is None or senses.elided_period(group):
+        if total is None or senses.elided_period(group) or senses.label(group):
             return None
         info.unit, info.antecedent = total._.count.unit, total.start
     return info

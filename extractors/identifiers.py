@@ -88,7 +88,7 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
     if after is not None and glued(group[-1], after) and after.is_alpha and after.lower_ not in units:
         return "designation"  # "5G", "3D"; not "20km", "5bn"
     if ratio_part(doc, group):
-        return "ratio"  # "one in 10 Americans", "seven in ten": a share, not a number of things
+        return "ratio"  # "one in 10 Americans", "one out of every five": a share, not a number of things
     if group.start > 0 and doc[group.start - 1].text == "+" or group.end < len(doc) and doc[group.end].text == "+":
         return "label"  # "the 3+1 initiative"
     if group.start > 0 and glued(doc[group.start - 1], group[0]):
@@ -101,15 +101,20 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
 YEAR_LIKE = re.compile(r"1\d{3}|20\d{2}")
 
 
+RATIO_LINKS = (("in",), ("in", "every"), ("of", "every"), ("out", "of"), ("out", "of", "every"))
+
+
 def ratio_part(doc: Doc, group: Span) -> bool:
-    """Either number of "N in M" ("one in 10 Americans", "seven in ten")."""
+    """Either number of "N in M" ("one in 10 Americans", "seven in ten", "one out of every
+    five jobs")."""
     def number(i: int) -> bool:  # digits or number words, not a year ("five in 2022")
         return 0 <= i < len(doc) and doc[i].like_num and not YEAR_LIKE.fullmatch(doc[i].text)
 
-    before_in = group.start >= 2 and doc[group.start - 1].lower_ == "in" and number(group.start - 2) \
-        and number(group.start)
-    after_in = group.end + 1 < len(doc) and doc[group.end].lower_ == "in" and number(group.end + 1)
-    return before_in or after_in
+    def linked(left: int, right: int) -> bool:
+        return number(left) and number(right) and tuple(t.lower_ for t in doc[left + 1 : right]) in RATIO_LINKS
+
+    return any(linked(group.start - 1 - len(link), group.start) or linked(group.end - 1, group.end + len(link))
+               for link in RATIO_LINKS)
 
 
 def cue_reason(doc: Doc, group: Span) -> str | None:

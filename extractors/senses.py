@@ -17,7 +17,9 @@ it would otherwise put an article or a pronoun, and then it counts nothing:
 - the indefinite source of a report: "according to one report", "per one media
   report", "one official said".
 
-A number before "times" with what it multiplies after it ("five times the target",
+A number after a word of rank ("the top three holders", "the wealthiest 2%") ranks, and
+one after the noun it qualifies with nothing counted ("Pillar 2", "Acknowledgments 8")
+labels. A number before "times" with what it multiplies after it ("five times the target",
 "three times as many") is a multiplier; "they met three times" counts occasions.
 """
 
@@ -126,3 +128,18 @@ def multiplier(group: Span, noun: Token | None) -> bool:
 def elided_period(group: Span) -> bool:
     """"over the past three": a number with no noun after a word of time counts years or months."""
     return group.start > 0 and group.doc[group.start - 1].lower_ in senses()["elided period"]
+
+
+def ranking(group: Span) -> bool:
+    """"the top three holders", "the top one percent", "the wealthiest 2%": a rank, not a number of things."""
+    if group.start == 0:
+        return False
+    before = group.doc[group.start - 1]
+    return before.pos_ != "VERB" and (before.lower_ in senses()["ranking"]
+                                      or before.tag_ == "JJS" and before.lower_ not in {"least", "most"})
+
+
+def label(group: Span) -> bool:
+    """"Pillar 2", "Acknowledgments 8": a number after the noun it qualifies labels that noun."""
+    last = group[-1]
+    return last.dep_ == "nummod" and last.head.i < group.start

@@ -74,3 +74,17 @@ def test_one_thing_taking_part_in_an_event_is_counted(nlp: Language, text: str, 
 
 def test_occasions_are_counted_where_times_ends_the_phrase(nlp: Language) -> None:
     assert (3, "times") in counted(nlp, "The two leaders have met three times since the summit.")
+
+
+@pytest.mark.parametrize("text", [
+    "The top three buyers of the bonds are pension funds.",
+    "The levy falls on the top one percent of earners.",
+    "One out of every four farm jobs depends on exports.",
+    "Annex 2 describes the inspection regime.",
+])
+def test_ranks_shares_and_labels_count_nothing(nlp: Language, text: str) -> None:
+    assert counted(nlp, text) == []
+
+
+def test_a_verb_top_before_a_number_still_counts(nlp: Language) -> None:
+    assert (100, "toll") in counted(nlp, "Five people died, and the toll could top 100.")
