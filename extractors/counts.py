@@ -216,7 +216,7 @@ def counts_no_thing(group: Span, noun: Token, value: float) -> bool:
     """A number before one named thing labels it ("the 119 Congress", "3 Field Artillery
     Regiment": a plural number cannot count a singular name); "one of the worst decisions"
     picks one out of a superlative, it counts nothing."""
-    if value != 1 and noun.tag_ == "NNP" and all(t.pos_ == "PROPN" and t.is_title for t in group.doc[group.end : noun.i + 1]):
+    if value != 1 and noun.tag_ == "NNP" and all(t.text[:1].isupper() or t.text in "-–" for t in group.doc[group.end : noun.i + 1]):
         return True
     of = group.doc[group.end] if group.end < len(group.doc) else None
     return value == 1 and of is not None and of.lower_ == "of" and noun.head.i == of.i \

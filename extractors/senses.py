@@ -89,7 +89,7 @@ def identity(noun: Token) -> bool:
 
 def named(group: Span, noun: Token) -> bool:
     """"one Sunday", "one Senator": a singular name right after "one" is not a number of things."""
-    return noun.tag_ == "NNP" and noun.i == group.end and not is_designation(noun)
+    return noun.i == group.end and noun.text[:1].isupper() and noun.pos_ in {"NOUN", "PROPN"} and not is_designation(noun)
 
 
 def generic(group: Span, noun: Token) -> bool:

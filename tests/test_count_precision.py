@@ -29,6 +29,7 @@ from test_counts import counted, nlp  # noqa: F401 - the module's pipeline fixtu
     # a name right after it
     "Fighting paused except for one Friday in 2019.",
     "One Senator welcomed the decision.",
+    "They marched as one column, serving one Republic.",
     # an abstract noun of discourse, time or manner
     "At one point the talks nearly collapsed.",
     "One reason for the delay is the shortage of engineers.",
@@ -51,8 +52,16 @@ def test_a_multiplier_counts_nothing(nlp: Language, text: str) -> None:
     assert counted(nlp, text) == []
 
 
-def test_a_number_before_a_singular_name_is_its_label(nlp: Language) -> None:
-    assert counted(nlp, "Soldiers of the 4 Field Artillery Regiment arrived at the base.") == []
+@pytest.mark.parametrize("text", [
+    "Soldiers of the 4 Field Artillery Regiment arrived at the base.",
+    "The assembly adopted its 14 Five-Year Plan in March.",  # a superscript "th" lost in conversion
+])
+def test_a_plural_number_before_a_singular_name_is_its_label(nlp: Language, text: str) -> None:
+    assert counted(nlp, text) == []
+
+
+def test_a_temperature_counts_nothing(nlp: Language) -> None:
+    assert counted(nlp, "The gas is stored at -420 degrees Fahrenheit.") == []
 
 
 def test_a_number_of_years_left_unsaid_counts_nothing(nlp: Language) -> None:
