@@ -71,6 +71,14 @@ def hyphen_partner(doc: Doc, group: Span) -> Token | None:
     return left if dash.text in DASHES and glued(left, dash) and glued(dash, group[0]) else None
 
 
+def spaced_designation(doc: Doc, group: Span) -> bool:
+    """An acronym, a hyphen with spaces and a number counting nothing after it: "SM - 6 live fire"."""
+    if group.start < 2 or doc[group.start - 1].text not in DASHES or not is_acronym(doc[group.start - 2]):
+        return False
+    after = doc[group.end] if group.end < len(doc) else None
+    return after is None or after.tag_ not in {"NNS", "NNPS"}
+
+
 def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> str | None:
     digits = group[0].text.replace(",", "")
     if len(digits) > 1 and digits[0] == "0" and digits[1:2].isdigit():
@@ -80,6 +88,8 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
     left = hyphen_partner(doc, group)
     if left is not None and (left.i in rejected or any(c.isalpha() for c in left.text)):
         return "identifier"  # "KN-23", "P.L.118-159"; "117-81" after "P.L. 117", "October 7-8"
+    if spaced_designation(doc, group):
+        return "designation"  # "SM - 6 live fire": a designation whose hyphen the PDF spaced out
     if group.end + 1 < len(doc) and doc[group.end].text in DASHES and glued(group[-1], doc[group.end]) \
             and glued(doc[group.end], doc[group.end + 1]) and doc[group.end + 1].text[:1].isdigit() \
             and group.end + 2 < len(doc) and doc[group.end + 2].text in DASHES:

@@ -60,6 +60,16 @@ def test_a_plural_number_before_a_singular_name_is_its_label(nlp: Language, text
     assert counted(nlp, text) == []
 
 
+def test_a_designation_with_a_spaced_hyphen_counts_nothing(nlp: Language) -> None:
+    """PDF text can space out the hyphen of "SM-6"; "ISIS - 50 fighters" still counts fighters."""
+    assert counted(nlp, "The battery held an SM - 6 live fire in July.") == []
+    assert counted(nlp, "ISIS - 50 fighters were killed.") == [(50, "fighters")]
+
+
+def test_a_number_of_years_left_unsaid_after_in_counts_nothing(nlp: Language) -> None:
+    assert counted(nlp, "We import less coal than we have in fifteen.") == []
+
+
 def test_a_temperature_counts_nothing(nlp: Language) -> None:
     assert counted(nlp, "The gas is stored at -420 degrees Fahrenheit.") == []
 
