@@ -88,6 +88,9 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
     left = hyphen_partner(doc, group)
     if left is not None and (left.i in rejected or any(c.isalpha() for c in left.text)):
         return "identifier"  # "KN-23", "P.L.118-159"; "117-81" after "P.L. 117", "October 7-8"
+    if group.end + 1 < len(doc) and doc[group.end].text in DASHES and glued(group[-1], doc[group.end]) \
+            and glued(doc[group.end], doc[group.end + 1]) and group.end + 1 in rejected:
+        return "date"  # "between 11-13 Dec.": the first day of a range whose last day is a date's
     if spaced_designation(doc, group):
         return "designation"  # "SM - 6 live fire": a designation whose hyphen the PDF spaced out
     if group.end + 1 < len(doc) and doc[group.end].text in DASHES and glued(group[-1], doc[group.end]) \

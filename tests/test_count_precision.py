@@ -34,6 +34,7 @@ from test_counts import counted, nlp  # noqa: F401 - the module's pipeline fixtu
     "At one point the talks nearly collapsed.",
     "One reason for the delay is the shortage of engineers.",
     "The committee has one question for the minister.",
+    "The parties spoke with one voice on the budget.",
     # the indefinite source of a report
     "According to one estimate, the harbour handled 40 tankers a week.",
     "Per one local media report, the governor resigned.",
@@ -68,6 +69,10 @@ def test_a_designation_with_a_spaced_hyphen_counts_nothing(nlp: Language) -> Non
 
 def test_a_number_of_years_left_unsaid_after_in_counts_nothing(nlp: Language) -> None:
     assert counted(nlp, "We import less coal than we have in fifteen.") == []
+
+
+def test_the_first_day_of_a_day_range_counts_nothing(nlp: Language) -> None:
+    assert counted(nlp, "Militants held the airfield between 11-13 Dec. 2016.") == []
 
 
 def test_a_temperature_counts_nothing(nlp: Language) -> None:
