@@ -112,11 +112,13 @@ def document_nouns() -> frozenset[str]:
 
 def is_aside(date: Span) -> bool:
     """A date that identifies a document instead of dating the sentence's events: in a
-    citation, in a clause like "dated ...", or naming one ("the 2025 reconciliation law")."""
+    citation, in a clause like "dated ...", or naming one ("the 2025 reconciliation law",
+    "under Section 122 of the Trade Act of 1974")."""
     root = date.root
+    named = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else root.head
     return bracketed_with_words(date) or any(
         t.lower_ in aside_verbs() and t.dep_ in {"acl", "relcl", "advcl", "appos"} for t in root.ancestors
-    ) or root.dep_ in {"nummod", "compound", "nmod", "amod"} and root.head.lemma_.lower() in document_nouns()
+    ) or root.dep_ in {"nummod", "compound", "nmod", "amod", "pobj"} and named.lemma_.lower() in document_nouns()
 
 
 def one_country(places: list[Span]) -> str | None:

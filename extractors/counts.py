@@ -16,7 +16,10 @@ words live in ``data/count_cues.csv``. A number that only modifies another modif
 number with no noun ("the other eleven") takes the unit of the count before it.
 Durations ("two decades") are not counts of things and are dropped, and so are the
 numbers of a sentence that defines how to count ("A strike, as defined, means one or more
-events"; cue words in ``data/not_counts.csv``). A number alone in a
+events"; cue words in ``data/not_counts.csv``), and so are number words in a sense that
+counts nothing: the indefinite "one" ("at one point", "one of the leading ..."), a
+multiplier ("five times the target"), a period left unsaid ("over the past three"); see
+``senses``. A number before a singular name labels it ("3 Field Artillery Regiment"). A number alone in a
 table cell counts what its column, corner cell or caption names (``tables``).
 """
 
@@ -31,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
 from claimtrail.extractors.context import text_of
-from claimtrail.extractors import tables
+from claimtrail.extractors import senses, tables
 from claimtrail.extractors.gazetteer import read_csv
 from claimtrail.extractors.identifiers import cues, is_designation, reason
 
@@ -42,7 +45,7 @@ NUMBER_WORDS = {
     "eighty", "ninety", "hundred",
 }
 ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
-DETERMINERS_BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no"}
+DETERMINERS_BEFORE_PRONOUN_ONE = {"the", "this", "that", "which", "each", "every", "any", "no", "not"}
 VAGUE_BEFORE = {"few", "several", "many", "hundreds", "thousands", "tens"}
 RIGHT_WINDOW = 4  # tokens a counted noun may sit past the number behind modifiers
 ANTECEDENT_WINDOW = 2  # sentences an elliptic count may look back for its unit
@@ -178,7 +181,8 @@ def head_noun(noun: Token) -> Token:
 def counted_noun(group: Span) -> Token | None:
     last = group[-1]
     head = last.head
-    if last.dep_ in {"nummod", "quantmod", "amod", "compound"} and head.pos_ in {"NOUN", "PROPN"} and head.i > last.i:
+    if last.dep_ in {"nummod", "quantmod", "amod", "compound"} and head.i > last.i \
+            and (head.pos_ in {"NOUN", "PROPN"} or is_designation(head)):  # "one C-17", tagged a foreign word
         return head_noun(head)
     for child in last.rights:
         if child.lower_ == "of":
@@ -209,9 +213,10 @@ def modifies_a_modifier(group: Span, noun: Token, value: float) -> bool:
 
 
 def counts_no_thing(group: Span, noun: Token, value: float) -> bool:
-    """A number before one named thing labels it ("the 119 Congress"); "one of the worst
-    decisions" picks one out of a superlative, it counts nothing."""
-    if value != 1 and noun.tag_ == "NNP" and noun.i == group.end:
+    """A number before one named thing labels it ("the 119 Congress", "3 Field Artillery
+    Regiment": a plural number cannot count a singular name); "one of the worst decisions"
+    picks one out of a superlative, it counts nothing."""
+    if value != 1 and noun.tag_ == "NNP" and all(t.text[:1].isupper() or t.text in "-–" for t in group.doc[group.end : noun.i + 1]):
         return True
     of = group.doc[group.end] if group.end < len(group.doc) else None
     return value == 1 and of is not None and of.lower_ == "of" and noun.head.i == of.i \
@@ -221,7 +226,7 @@ def counts_no_thing(group: Span, noun: Token, value: float) -> bool:
 def designation(group: Span, noun: Token) -> str | None:
     """"one C-17 Globemaster III": what is counted is the designated model, "C-17" (but
     "120 KN-23 missiles" counts missiles)."""
-    if noun.pos_ != "PROPN":
+    if noun.pos_ != "PROPN" and not is_designation(noun):
         return None
     for token in group.doc[group.end : noun.i + 1]:
         if is_designation(token):
@@ -365,6 +370,8 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
     noun = counted_noun(group) or (counted_noun(partner) if partner is not None else None)
     if noun is not None and not any(c.isalpha() for c in noun.text):
         noun = None  # the parse can take a table's " | " for a noun
+    if senses.indefinite_one(group, noun) or senses.multiplier(group, noun) or senses.ranking(group):
+        return None
     unit_before = before is not None and before.lower_ in r["units"]
     unit_after_it = after is not None and after.lower_ in r["units"]
     if reason(doc, group, rejected, r["glued"], noun is not None or unit_before or unit_after_it) is not None:
@@ -390,7 +397,7 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
         info.unit, info.unit_token = written_after
     else:
         total = antecedent(group, found, sentence_number)
-        if total is None:
+        if total is None or senses.elided_period(group) or senses.label(group):
             return None
         info.unit, info.antecedent = total._.count.unit, total.start
     return info

@@ -71,6 +71,14 @@ def hyphen_partner(doc: Doc, group: Span) -> Token | None:
     return left if dash.text in DASHES and glued(left, dash) and glued(dash, group[0]) else None
 
 
+def spaced_designation(doc: Doc, group: Span) -> bool:
+    """An acronym, a hyphen with spaces and a number counting nothing after it: "SM - 6 live fire"."""
+    if group.start < 2 or doc[group.start - 1].text not in DASHES or not is_acronym(doc[group.start - 2]):
+        return False
+    after = doc[group.end] if group.end < len(doc) else None
+    return after is None or after.tag_ not in {"NNS", "NNPS"}
+
+
 def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> str | None:
     digits = group[0].text.replace(",", "")
     if len(digits) > 1 and digits[0] == "0" and digits[1:2].isdigit():
@@ -81,6 +89,11 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
     if left is not None and (left.i in rejected or any(c.isalpha() for c in left.text)):
         return "identifier"  # "KN-23", "P.L.118-159"; "117-81" after "P.L. 117", "October 7-8"
     if group.end + 1 < len(doc) and doc[group.end].text in DASHES and glued(group[-1], doc[group.end]) \
+            and glued(doc[group.end], doc[group.end + 1]) and group.end + 1 in rejected:
+        return "date"  # "between 11-13 Dec.": the first day of a range whose last day is a date's
+    if spaced_designation(doc, group):
+        return "designation"  # "SM - 6 live fire": a designation whose hyphen the PDF spaced out
+    if group.end + 1 < len(doc) and doc[group.end].text in DASHES and glued(group[-1], doc[group.end]) \
             and glued(doc[group.end], doc[group.end + 1]) and doc[group.end + 1].text[:1].isdigit() \
             and group.end + 2 < len(doc) and doc[group.end + 2].text in DASHES:
         return "identifier"  # "202-555-0143": three digit groups
@@ -88,7 +101,7 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
     if after is not None and glued(group[-1], after) and after.is_alpha and after.lower_ not in units:
         return "designation"  # "5G", "3D"; not "20km", "5bn"
     if ratio_part(doc, group):
-        return "ratio"  # "one in 10 Americans", "seven in ten": a share, not a number of things
+        return "ratio"  # "one in 10 Americans", "one out of every five": a share, not a number of things
     if group.start > 0 and doc[group.start - 1].text == "+" or group.end < len(doc) and doc[group.end].text == "+":
         return "label"  # "the 3+1 initiative"
     if group.start > 0 and glued(doc[group.start - 1], group[0]):
@@ -101,15 +114,20 @@ def shape_reason(doc: Doc, group: Span, rejected: set[int], units: set[str]) -> 
 YEAR_LIKE = re.compile(r"1\d{3}|20\d{2}")
 
 
+RATIO_LINKS = (("in",), ("in", "every"), ("of", "every"), ("out", "of"), ("out", "of", "every"))
+
+
 def ratio_part(doc: Doc, group: Span) -> bool:
-    """Either number of "N in M" ("one in 10 Americans", "seven in ten")."""
+    """Either number of "N in M" ("one in 10 Americans", "seven in ten", "one out of every
+    five jobs")."""
     def number(i: int) -> bool:  # digits or number words, not a year ("five in 2022")
         return 0 <= i < len(doc) and doc[i].like_num and not YEAR_LIKE.fullmatch(doc[i].text)
 
-    before_in = group.start >= 2 and doc[group.start - 1].lower_ == "in" and number(group.start - 2) \
-        and number(group.start)
-    after_in = group.end + 1 < len(doc) and doc[group.end].lower_ == "in" and number(group.end + 1)
-    return before_in or after_in
+    def linked(left: int, right: int) -> bool:
+        return number(left) and number(right) and tuple(t.lower_ for t in doc[left + 1 : right]) in RATIO_LINKS
+
+    return any(linked(group.start - 1 - len(link), group.start) or linked(group.end - 1, group.end + len(link))
+               for link in RATIO_LINKS)
 
 
 def cue_reason(doc: Doc, group: Span) -> str | None:
