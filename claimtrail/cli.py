@@ -163,23 +163,25 @@ def ingest(
     if any(_is_url(p) for p in paths):  # addresses go through the fetching run flow
         return _ingest_with_urls(paths, database_url(db, config), timeout, max_bytes, max_memory)
     from claimtrail import db as database
+    from claimtrail import preflight
     from claimtrail.files import discover_files
-    from claimtrail.flows.ingest import ingest as ingest_flow
 
     url = database_url(db, config)
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
-    try:
-        database.open_database(url)
-    except database.DatabaseError as exc:
-        raise fail(str(exc)) from None
-    total = len(discover_files(paths))
     started = time.monotonic()
-    with _progress("ingesting", total) as advance:
-        summary = ingest_flow(paths, url, on_document=advance, timeout=timeout,
-                              max_bytes=max_bytes, max_memory_mb=max_memory or None)
-    totals = database.summary(database.open_database(url))
+    engine = _open_or_fail(url)
+    plan = preflight.plan(engine, discover_files(paths), max_bytes)
+    if not plan.todo:  # nothing new: no Prefect server, no model (claimtrail.preflight)
+        summary = preflight.record_run(engine, plan, "ingest")
+    else:
+        from claimtrail.flows.ingest import ingest as ingest_flow
+
+        with _progress("ingesting", len(plan.todo) + len(plan.unchanged)) as advance:
+            summary = ingest_flow(paths, url, on_document=advance, timeout=timeout,
+                                  max_bytes=max_bytes, max_memory_mb=max_memory or None, plan=plan)
+    totals = database.summary(engine)
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents seen "
                         f"in {_duration(time.monotonic() - started)}")
     for column in ("new", "unchanged", "failed", "documents in db", "mentions", "claims"):
