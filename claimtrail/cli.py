@@ -749,13 +749,21 @@ def watch(
     """
     from claimtrail.watch import WatchOptions
 
+    from claimtrail.extractors.guard import prestart
+    from claimtrail.prefect_api import PrefectServerError, deferred_flow_session
+
     url = database_url(db, config)
     _open_or_fail(url)
-    from claimtrail.flows.watch import watch_folder
-
-    with _until_signalled() as stop, _flow_session(interruptible=False):
+    # Ready at once: Prefect and the model start in the background, needed only for new content.
+    with _until_signalled() as stop, deferred_flow_session(warm_up=lambda: prestart("extract")) as flows_ready:
         console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False, soft_wrap=True)
-        watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle), on_document=_report_document)
+        from claimtrail.flows.watch import watch_folder
+
+        try:
+            watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle),
+                         on_document=_report_document, before_flow=flows_ready)
+        except PrefectServerError as exc:
+            raise fail(str(exc)) from None
     console.print("stopped", highlight=False)
 
 
