@@ -507,11 +507,7 @@ def run_command(
     if not settings.sources:
         raise fail(f"{settings.path}: no source is configured; add a [[source]] table "
                    "(the example that claimtrail init writes has them commented out)", NO_SOURCE_EXIT)
-    _open_or_fail(settings.database)
-    from claimtrail.flows.run import run as run_flow
-
-    with _progress("running") as advance:
-        summary = run_flow(settings, on_document=advance)
+    summary = _run_unless_unchanged(settings, "run")
     _print_run(summary, settings.database)
     failed = [s.name for s in summary.sources if s.outcomes and all(o.status == "failed" for o in s.outcomes)]
     every = len(failed) == len(summary.sources)
@@ -654,9 +650,9 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a flows.run.RunSummary
+def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a schema.outcomes.RunSummary
     from claimtrail import db as database
-    from claimtrail.flows.run import STATUSES
+    from claimtrail.schema.outcomes import STATUSES
 
     took = _duration((summary.finished_at - summary.started_at).total_seconds())
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents from "
@@ -682,7 +678,7 @@ def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int
     ``folder`` sources."""
     from urllib.parse import urlsplit
 
-    from claimtrail.config import Config, FolderSource, UrlsSource
+    from claimtrail.config import Config, FolderSource, RunOptions, UrlsSource
     from claimtrail.fetch import FetchSettings
 
     urls = [p for p in paths if _is_url(p)]
@@ -693,17 +689,34 @@ def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int
     missing = [p for p in files if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
-    _open_or_fail(url)
-    from claimtrail.flows.run import RunOptions, run as run_flow
-
     sources = [UrlsSource("urls", tuple(dict.fromkeys(urls)))]
     sources += [FolderSource(p, Path(p).resolve()) for p in dict.fromkeys(files)]
     options = RunOptions(FetchSettings(max_bytes=max_bytes), timeout=timeout, max_memory_mb=max_memory or None,
                          max_file_bytes=max_bytes)
-    with _progress("ingesting") as advance:
-        summary = run_flow(Config(database=url, sources=tuple(sources)), options=options, kind="ingest",
-                           on_document=advance)
+    summary = _run_unless_unchanged(Config(database=url, sources=tuple(sources)), "ingest", options)
     _print_run(summary, url)
+
+
+def _run_unless_unchanged(config, kind: str, options=None):  # noqa: ANN001, ANN202 - Config, RunOptions -> RunSummary
+    """The run flow over ``config``'s sources, unless the pre-flight (:mod:`claimtrail.preflight`)
+    finds every page answering 304 and every file stored: then only the run's record, without
+    starting Prefect or loading the model."""
+    from claimtrail import db as database
+    from claimtrail import preflight
+    from claimtrail.config import RunOptions
+
+    options = options or RunOptions()
+    engine = _open_or_fail(config.database)
+    try:
+        unchanged = preflight.unchanged_sources(engine, config, options)
+        if unchanged is not None:
+            return preflight.record_unchanged_run(engine, unchanged, kind, config)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    from claimtrail.flows.run import run as run_flow
+
+    with _progress("ingesting" if kind == "ingest" else "running") as advance:
+        return run_flow(config, options=options, kind=kind, on_document=advance)
 
 
 # --------------------------------------------------------------------------- long-running commands

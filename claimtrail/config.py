@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
+from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
+from claimtrail.fetch import FetchSettings
 from claimtrail.settings import DEFAULT_DB
 
 CONFIG_ENV = "CLAIMTRAIL_CONFIG"
@@ -111,6 +113,11 @@ class Config:
     schedule: Schedule = field(default_factory=Schedule)
     sources: tuple[Source, ...] = ()
     path: Path | None = None  # the file it was read from
+
+    @property
+    def notes(self) -> str | None:
+        """What a run of this configuration notes in its record: the file it came from."""
+        return f"config: {self.path}" if self.path else None
 
 
 # --------------------------------------------------------------------------- finding
@@ -363,3 +370,15 @@ def write_example(destination: str | os.PathLike[str] | None = None) -> Path:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write: {exc}") from None
     return path
+
+
+DEFAULT_CONCURRENCY = 4  # documents in flight in a run
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    concurrency: int = DEFAULT_CONCURRENCY  # documents in flight
+    timeout: float = DEFAULT_TIMEOUT  # one document's conversion, seconds
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB  # one document's conversion
+    max_file_bytes: int = DEFAULT_MAX_BYTES  # local files above this are not read

@@ -1,11 +1,15 @@
 """What an ingest has to do, found before anything expensive starts.
 
-Starting the ingest flow costs seconds: Prefect's temporary server and an extraction worker
-loading the spaCy model. Hashing a file and asking the database which contents it already
-holds cost milliseconds. So ``claimtrail ingest`` and ``watch`` first hash every file
+Starting a flow costs seconds: Prefect's temporary server and an extraction worker loading
+the spaCy model. Hashing a file and asking the database which contents it already holds
+cost milliseconds. So ``claimtrail ingest`` and ``watch`` first hash every file
 (:func:`plan`): what is already stored is "unchanged" without any flow, and when nothing
-else is left no flow starts at all (:func:`record_run`). The run is recorded all the same,
-with its counts, so ``runs`` and ``v_runs`` stay a true log of what was checked.
+else is left no flow starts at all (:func:`record_run`). ``claimtrail run`` does the same
+per source (:func:`unchanged_sources`): listings and pages are asked for with their stored
+ETag / Last-Modified, and only when every answer is 304 (and every file is stored) is the
+flow skipped; the first item that needs work stops the check and the flow does the run.
+Either way the run is recorded, with its counts, so ``runs`` stays a true log of what
+was checked.
 
 This module imports neither Prefect nor spaCy: that is its point.
 """
@@ -14,13 +18,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
 from claimtrail import db
+from claimtrail.config import Config, RunOptions
+from claimtrail.db.fetchstate import get_fetch_state
+from claimtrail.fetch import Fetcher
 from claimtrail.files import local_path, unreadable_reason
-from claimtrail.schema.outcomes import IngestSummary, Outcome
+from claimtrail.schema.outcomes import IngestSummary, Outcome, RunSummary, SourceSummary
+from claimtrail.sources import Item, SourceContext, discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +73,62 @@ def record_run(engine: Engine, plan: Plan, kind: str) -> IngestSummary:
         summary.outcomes += record_unchanged(engine, plan)
     db.finish_run(engine, summary.run_id, summary.counts())
     return summary
+
+
+def unchanged_sources(engine: Engine, config: Config, options: RunOptions) -> list[SourceSummary] | None:
+    """Each source with every item "unchanged" when nothing of ``config`` needs the run flow;
+    None as soon as something does (a new or changed page or file, a source or item that
+    failed). Items are checked ``options.concurrency`` at a time, with the run's politeness."""
+    summaries = [SourceSummary(s.name, s.kind) for s in config.sources]
+    seen: set[str] = set()
+    files: list[tuple[str, str]] = []
+    with Fetcher(options.fetch) as fetcher, ThreadPoolExecutor(max(1, options.concurrency)) as pool:
+        for source, summary in zip(config.sources, summaries):
+            try:
+                items = [i for i in discover(source, SourceContext(fetcher, engine)) if i.uri not in seen]
+            except Exception:  # noqa: BLE001 - a source that cannot be read is the flow's to record
+                return None
+            seen.update(i.uri for i in items)
+            checks = [pool.submit(_unchanged, engine, fetcher, options, item) for item in items]
+            for check in checks:
+                found = check.result()
+                if found is None:
+                    pool.shutdown(cancel_futures=True)
+                    return None
+                if found is not True:
+                    files.append(found)
+            summary.outcomes += [Outcome(i.uri, "unchanged") for i in items]
+    db.seen_again_many(engine, files)
+    return summaries
+
+
+def record_unchanged_run(engine: Engine, sources: list[SourceSummary], kind: str, config: Config) -> RunSummary:
+    """The run record of a run of ``config`` that :func:`unchanged_sources` found nothing to do for."""
+    summary = RunSummary(db.start_run(engine, kind), datetime.now(UTC), sources)
+    summary.finished_at = datetime.now(UTC)
+    db.finish_run(engine, summary.run_id, summary.record(), notes=config.notes)
+    return summary
+
+
+def _unchanged(engine: Engine, fetcher: Fetcher, options: RunOptions, item: Item) -> tuple[str, str] | bool | None:
+    """(uri, sha256) of an unchanged file, True for a page that answered 304, None otherwise.
+
+    A file counts only once the run flow has remembered it (its fetch state), as a page
+    does only while the content its validators describe is stored.
+    """
+    try:
+        if item.error:
+            return None
+        state = get_fetch_state(engine, item.uri)
+        if item.is_file:
+            sha = _sha256(local_path(item.uri), options.max_file_bytes)
+            return (item.uri, sha) if state is not None and sha and db.stored_hashes(engine, {sha}) else None
+        if state is None or not state.sha256 or not db.is_stored(engine, state.sha256):
+            return None
+        return True if fetcher.fetch(item.uri, etag=state.etag, last_modified=state.last_modified).not_modified \
+            else None
+    except Exception:  # noqa: BLE001 - whatever went wrong, the flow meets it again and records it
+        return None
 
 
 def _sha256(path: str, max_bytes: int) -> str | None:

@@ -4,16 +4,21 @@ The run is recorded all the same, with honest counts."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
+from http_fixture import Site, site_fixture  # noqa: F401 - the fixture
 from sqlalchemy import select
 
 from claimtrail import db, preflight
+from claimtrail.config import Config, RunOptions, UrlsSource
+from claimtrail.db.fetchstate import FetchState, save_fetch_state
 from claimtrail.db.models import LocationRow
 from claimtrail.db.runs import recent_runs
 from claimtrail.extractors.convert import convert
+from claimtrail.fetch import Fetcher, FetchSettings
 from claimtrail.schema import Extraction, RawDocument
 
 BRIEF = "The ministry reported 12 arrests in Kenya in March 2024.\n"
@@ -74,3 +79,32 @@ def test_ingest_of_a_stored_document_neither_imports_spacy_nor_starts_prefect(tm
     run = recent_runs(db.open_database(db_url), 1)[0]
     assert run.kind == "ingest" and run.status == "finished"
     assert run.counts == {"new": 0, "unchanged": 1, "failed": 0}
+
+
+def fetched_and_stored(url: str, fetcher: Fetcher, address: str) -> None:
+    """``address`` as a run leaves it: its content stored, its validators remembered."""
+    result = fetcher.fetch(address)
+    raw = RawDocument(uri=address, content=result.content, media_type_hint=result.media_type)
+    db.store_document(db.open_database(url), raw, convert(raw), Extraction())
+    save_fetch_state(db.open_database(url), FetchState(address, result.etag, result.last_modified,
+                                                      hashlib.sha256(result.content).hexdigest(), result.final_url))
+
+
+def test_a_run_is_skipped_only_when_every_page_answers_not_modified(site: Site, db_url: str) -> None:
+    pages = (site.url("/briefs/finance.txt"), site.url("/reports/central-asia.pdf"))
+    config = Config(database=db_url, sources=(UrlsSource("briefs", pages),))
+    options = RunOptions(FetchSettings(delay=0.0, retries=0))
+    engine = db.open_database(db_url)
+    with Fetcher(options.fetch) as fetcher:
+        fetched_and_stored(db_url, fetcher, pages[0])
+        assert preflight.unchanged_sources(engine, config, options) is None  # the PDF is new
+        fetched_and_stored(db_url, fetcher, pages[1])
+    mark = site.mark()
+
+    sources = preflight.unchanged_sources(engine, config, options)
+
+    assert sources is not None and [(s.name, s.count("unchanged")) for s in sources] == [("briefs", 2)]
+    assert {hit.status for hit in site.hits(since=mark) if hit.path != "/robots.txt"} == {304}
+    summary = preflight.record_unchanged_run(engine, sources, "run", config)
+    run = recent_runs(engine, 1)[0]
+    assert run.id == summary.run_id and run.counts["unchanged"] == 2 and run.counts["new"] == 0
