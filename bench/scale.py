@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import re
 import statistics
 import subprocess
@@ -120,8 +121,10 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_command(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak tree RSS (bytes) of one command; its output is kept quiet."""
+def run_command(command: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak tree RSS (bytes) and CPU seconds of one command (the CPU of its
+    whole tree: on a busy machine the wall time says more about the neighbours)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_API_URL", "CLAIMTRAIL_DB")}
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
@@ -139,7 +142,8 @@ def run_command(command: list[str]) -> tuple[float, int]:
     sampler.join()
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n{output}")
-    return took, peak[0]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return took, peak[0], after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 @contextmanager
@@ -239,13 +243,16 @@ def main() -> None:
             with fresh_database(tmp, args.pg, repetition) as (url, size):
                 peak = 0
                 for part in ("text", "pdf"):
-                    took, rss = run_command([args.claimtrail, "ingest", str(tmp / "corpus" / part), "--db", url])
+                    took, rss, cpu = run_command([args.claimtrail, "ingest", str(tmp / "corpus" / part), "--db", url])
                     note(f"ingest {part}", took)
+                    note(f"ingest {part} cpu", cpu)
                     peak = max(peak, rss)
                 note("peak rss", peak)
                 note("db size", size())
-                note("no-op", run_command([args.claimtrail, "ingest", str(tmp / "corpus"), "--db", url])[0])
-                note("one stored", run_command([args.claimtrail, "ingest", str(corpus["text"][0]), "--db", url])[0])
+                for key, target in (("no-op", tmp / "corpus"), ("one stored", corpus["text"][0])):
+                    took, _, cpu = run_command([args.claimtrail, "ingest", str(target), "--db", url])
+                    note(key, took)
+                    note(f"{key} cpu", cpu)
             for key, value in floor(corpus).items():
                 note(key, value)
             first = samples["ingest text"][-1] + samples["ingest pdf"][-1]
@@ -255,13 +262,14 @@ def main() -> None:
     first = m["ingest text"] + m["ingest pdf"]
     tokens = m["tokens text"] + m["tokens pdf"]
     print(f"\nmedians of {args.runs} runs, N = {args.n}, {'PostgreSQL' if args.pg else 'SQLite'}")
-    print(f"  first ingest       {first:8.1f} s   {args.n / first:6.1f} docs/s   {tokens / first:8.0f} tokens/s")
+    print(f"  first ingest       {first:8.1f} s   {args.n / first:6.1f} docs/s   {tokens / first:8.0f} tokens/s"
+          f"   (CPU {m['ingest text cpu'] + m['ingest pdf cpu']:.0f} s)")
     print(f"    text/MD/HTML     {m['ingest text']:8.1f} s   {len(corpus['text']) / m['ingest text']:6.1f} docs/s")
     print(f"    PDF              {m['ingest pdf']:8.1f} s   {m['pages'] / m['ingest pdf']:6.1f} pages/s ({m['pages']:.0f} pages)")
     print(f"  peak RSS (tree)    {m['peak rss'] / 2**20:8.0f} MB")
     print(f"  database size      {m['db size'] / 2**20:8.1f} MB")
-    print(f"  no-op re-run       {m['no-op']:8.2f} s")
-    print(f"  one stored doc     {m['one stored']:8.2f} s")
+    print(f"  no-op re-run       {m['no-op']:8.2f} s   (CPU {m['no-op cpu']:.2f} s)")
+    print(f"  one stored doc     {m['one stored']:8.2f} s   (CPU {m['one stored cpu']:.2f} s)")
     print("  floor: bare nlp.pipe 1 process text "
           f"{m['spacy1 text']:.1f} s ({m['tokens text'] / m['spacy1 text']:.0f} tokens/s), 2 processes "
           f"{m['spacy2 text']:.1f} s; PDF text: spaCy {m['spacy1 pdf']:.1f} s, pypdfium2 {m['pypdfium2']:.2f} s "
