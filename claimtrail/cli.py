@@ -172,10 +172,12 @@ def ingest(
         raise fail(f"no such file or folder: {', '.join(missing)}")
     started = time.monotonic()
     engine = _open_or_fail(url)
-    plan = preflight.plan(engine, discover_files(paths), max_bytes)
-    if not plan.todo:  # nothing new: no Prefect server, no model (claimtrail.preflight)
-        summary = preflight.record_run(engine, plan, "ingest")
-    else:
+    try:
+        plan = preflight.plan(engine, discover_files(paths), max_bytes)
+        summary = None if plan.todo else preflight.record_run(engine, plan, "ingest")  # no Prefect, no model
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    if summary is None:
         from claimtrail.flows.ingest import ingest as ingest_flow
 
         with _progress("ingesting", len(plan.todo) + len(plan.unchanged)) as advance:
@@ -556,14 +558,14 @@ def runs(
 
 
 @contextmanager
-def _flow_session(interruptible: bool = True) -> Iterator[None]:
-    """Prefect for one command: its API server starts while an extraction worker loads
-    the spaCy model.
+def _flow_session() -> Iterator[None]:
+    """Prefect for a one-shot command: its API server starts while an extraction worker
+    loads the spaCy model.
 
-    ``interruptible`` (one-shot commands): SIGTERM stops the command as Ctrl-C does — the
-    run is closed as ``interrupted``, worker processes and the Prefect server are stopped —
-    and the exit status is 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM).
-    Long-running commands handle both signals themselves (:func:`_until_signalled`).
+    SIGTERM stops the command as Ctrl-C does — the run is closed as ``interrupted``, worker
+    processes and the Prefect server are stopped — and the exit status is 128 + the
+    signal's number (130 for Ctrl-C, 143 for SIGTERM). Long-running commands handle both
+    signals themselves (:func:`_until_signalled`).
     """
     from claimtrail.extractors.guard import prestart
     from claimtrail.prefect_api import PrefectServerError, flow_session
@@ -574,22 +576,19 @@ def _flow_session(interruptible: bool = True) -> Iterator[None]:
         received.append(signum)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt) if interruptible else None
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         with flow_session(warm_up=lambda: prestart("extract")):
             yield
     except PrefectServerError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
-        if not interruptible:
-            raise
         signum = received[-1] if received else signal.SIGINT
         errors.print(f"interrupted ({signal.Signals(signum).name}): the run is recorded as interrupted",
                      markup=False, highlight=False)
         raise typer.Exit(code=128 + signum) from None
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -760,10 +759,9 @@ def watch(
     *.tmp and dotfiles are left alone. Failed documents are recorded and stay where they
     are: nothing in the folder is ever moved or deleted.
     """
-    from claimtrail.watch import WatchOptions
-
     from claimtrail.extractors.guard import prestart
     from claimtrail.prefect_api import PrefectServerError, deferred_flow_session
+    from claimtrail.watch import WatchOptions
 
     url = database_url(db, config)
     _open_or_fail(url)
