@@ -677,8 +677,9 @@ def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int
     ``folder`` sources."""
     from urllib.parse import urlsplit
 
-    from claimtrail.config import Config, FolderSource, RunOptions, UrlsSource
+    from claimtrail.config import Config, FolderSource, UrlsSource
     from claimtrail.fetch import FetchSettings
+    from claimtrail.runoptions import RunOptions
 
     urls = [p for p in paths if _is_url(p)]
     bad = [u for u in urls if urlsplit(u).scheme.lower() not in ("http", "https") or not urlsplit(u).hostname]
@@ -702,7 +703,7 @@ def _run_unless_unchanged(config, kind: str, options=None):  # noqa: ANN001, ANN
     starting Prefect or loading the model."""
     from claimtrail import db as database
     from claimtrail import preflight
-    from claimtrail.config import RunOptions
+    from claimtrail.runoptions import RunOptions
 
     options = options or RunOptions()
     engine = _open_or_fail(config.database)

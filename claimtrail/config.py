@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from claimtrail.extractors.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
-from claimtrail.fetch import FetchSettings
 from claimtrail.settings import DEFAULT_DB
 
 CONFIG_ENV = "CLAIMTRAIL_CONFIG"
@@ -371,14 +369,3 @@ def write_example(destination: str | os.PathLike[str] | None = None) -> Path:
         raise ConfigError(f"{path}: cannot write: {exc}") from None
     return path
 
-
-DEFAULT_CONCURRENCY = 4  # documents in flight in a run
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    concurrency: int = DEFAULT_CONCURRENCY  # documents in flight
-    timeout: float = DEFAULT_TIMEOUT  # one document's conversion, seconds
-    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB  # one document's conversion
-    max_file_bytes: int = DEFAULT_MAX_BYTES  # local files above this are not read

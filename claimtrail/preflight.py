@@ -21,16 +21,20 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from claimtrail import db
-from claimtrail.config import Config, RunOptions
 from claimtrail.db.fetchstate import get_fetch_state
-from claimtrail.fetch import Fetcher
 from claimtrail.files import local_path, unreadable_reason
 from claimtrail.schema.outcomes import IngestSummary, Outcome, RunSummary, SourceSummary
-from claimtrail.sources import Item, SourceContext, discover
+
+if TYPE_CHECKING:  # the HTTP client and the sources are imported by the run check alone
+    from claimtrail.config import Config
+    from claimtrail.fetch import Fetcher
+    from claimtrail.runoptions import RunOptions
+    from claimtrail.sources import Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,9 @@ def unchanged_sources(engine: Engine, config: Config, options: RunOptions) -> li
     """Each source with every item "unchanged" when nothing of ``config`` needs the run flow;
     None as soon as something does (a new or changed page or file, a source or item that
     failed). Items are checked ``options.concurrency`` at a time, with the run's politeness."""
+    from claimtrail.fetch import Fetcher
+    from claimtrail.sources import SourceContext, discover
+
     summaries = [SourceSummary(s.name, s.kind) for s in config.sources]
     seen: set[str] = set()
     files: list[tuple[str, str]] = []

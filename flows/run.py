@@ -46,7 +46,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import Engine
 
 from claimtrail import db
-from claimtrail.config import DEFAULT_CONCURRENCY, Config, RunOptions, Source, load_config
+from claimtrail.config import Config, Source, load_config
+from claimtrail.runoptions import DEFAULT_CONCURRENCY, RunOptions
 from claimtrail.files import local_path
 from claimtrail.fetch import Fetcher, FetchError, FetchResult
 from claimtrail.sources import Item, SourceContext, discover, source_address
