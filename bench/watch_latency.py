@@ -3,7 +3,8 @@
 Starts `claimtrail watch` on an empty folder (SQLite, Prefect's temporary server), waits
 for it to be up, then drops N distinct briefs one at a time, each written and closed, and
 polls the database until the document is there. Prints the start-up time, the first
-file's latency and the median of the others (close -> row visible in v_documents).
+file's latency (it waits for Prefect and the model, which start in the background once
+the watcher is ready) and the median of the others (close -> row visible in v_documents).
 
 Usage: .venv/bin/python bench/watch_latency.py [--files N]
 """
@@ -47,7 +48,7 @@ def main() -> None:
         assert process.stdout is not None
         while "watching" not in process.stdout.readline():
             pass
-        print(f"watch ready {time.perf_counter() - started:.2f} s after start (model loaded, Prefect up)")
+        print(f"watch ready {time.perf_counter() - started:.2f} s after start (Prefect and the model still starting)")
         latencies: list[float] = []
         try:
             for number in range(args.files):

@@ -163,23 +163,27 @@ def ingest(
     if any(_is_url(p) for p in paths):  # addresses go through the fetching run flow
         return _ingest_with_urls(paths, database_url(db, config), timeout, max_bytes, max_memory)
     from claimtrail import db as database
+    from claimtrail import preflight
     from claimtrail.files import discover_files
-    from claimtrail.flows.ingest import ingest as ingest_flow
 
     url = database_url(db, config)
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
+    started = time.monotonic()
+    engine = _open_or_fail(url)
     try:
-        database.open_database(url)
+        plan = preflight.plan(engine, discover_files(paths), max_bytes)
+        summary = None if plan.todo else preflight.record_run(engine, plan, "ingest")  # no Prefect, no model
     except database.DatabaseError as exc:
         raise fail(str(exc)) from None
-    total = len(discover_files(paths))
-    started = time.monotonic()
-    with _progress("ingesting", total) as advance:
-        summary = ingest_flow(paths, url, on_document=advance, timeout=timeout,
-                              max_bytes=max_bytes, max_memory_mb=max_memory or None)
-    totals = database.summary(database.open_database(url))
+    if summary is None:
+        from claimtrail.flows.ingest import ingest as ingest_flow
+
+        with _progress("ingesting", len(plan.todo) + len(plan.unchanged)) as advance:
+            summary = ingest_flow(paths, url, on_document=advance, timeout=timeout,
+                                  max_bytes=max_bytes, max_memory_mb=max_memory or None, plan=plan)
+    totals = database.summary(engine)
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents seen "
                         f"in {_duration(time.monotonic() - started)}")
     for column in ("new", "unchanged", "failed", "documents in db", "mentions", "claims"):
@@ -608,11 +612,7 @@ def run_command(
     if not settings.sources:
         raise fail(f"{settings.path}: no source is configured; add a [[source]] table "
                    "(the example that claimtrail init writes has them commented out)", NO_SOURCE_EXIT)
-    _open_or_fail(settings.database)
-    from claimtrail.flows.run import run as run_flow
-
-    with _progress("running") as advance:
-        summary = run_flow(settings, on_document=advance)
+    summary = _run_unless_unchanged(settings, "run")
     _print_run(summary, settings.database)
     failed = [s.name for s in summary.sources if s.outcomes and all(o.status == "failed" for o in s.outcomes)]
     every = len(failed) == len(summary.sources)
@@ -661,14 +661,14 @@ def runs(
 
 
 @contextmanager
-def _flow_session(interruptible: bool = True) -> Iterator[None]:
-    """Prefect for one command: its API server starts while an extraction worker loads
-    the spaCy model.
+def _flow_session() -> Iterator[None]:
+    """Prefect for a one-shot command: its API server starts while an extraction worker
+    loads the spaCy model.
 
-    ``interruptible`` (one-shot commands): SIGTERM stops the command as Ctrl-C does — the
-    run is closed as ``interrupted``, worker processes and the Prefect server are stopped —
-    and the exit status is 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM).
-    Long-running commands handle both signals themselves (:func:`_until_signalled`).
+    SIGTERM stops the command as Ctrl-C does — the run is closed as ``interrupted``, worker
+    processes and the Prefect server are stopped — and the exit status is 128 + the
+    signal's number (130 for Ctrl-C, 143 for SIGTERM). Long-running commands handle both
+    signals themselves (:func:`_until_signalled`).
     """
     from claimtrail.extractors.guard import prestart
     from claimtrail.prefect_api import PrefectServerError, flow_session
@@ -679,22 +679,19 @@ def _flow_session(interruptible: bool = True) -> Iterator[None]:
         received.append(signum)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt) if interruptible else None
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         with flow_session(warm_up=lambda: prestart("extract")):
             yield
     except PrefectServerError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:
-        if not interruptible:
-            raise
         signum = received[-1] if received else signal.SIGINT
         errors.print(f"interrupted ({signal.Signals(signum).name}): the run is recorded as interrupted",
                      markup=False, highlight=False)
         raise typer.Exit(code=128 + signum) from None
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -755,9 +752,9 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest:02d} s" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a flows.run.RunSummary
+def _print_run(summary, url: str) -> None:  # noqa: ANN001 - a schema.outcomes.RunSummary
     from claimtrail import db as database
-    from claimtrail.flows.run import STATUSES
+    from claimtrail.schema.outcomes import STATUSES
 
     took = _duration((summary.finished_at - summary.started_at).total_seconds())
     table = Table(title=f"run {summary.run_id}: {len(summary.outcomes)} documents from "
@@ -785,6 +782,7 @@ def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int
 
     from claimtrail.config import Config, FolderSource, UrlsSource
     from claimtrail.fetch import FetchSettings
+    from claimtrail.runoptions import RunOptions
 
     urls = [p for p in paths if _is_url(p)]
     bad = [u for u in urls if urlsplit(u).scheme.lower() not in ("http", "https") or not urlsplit(u).hostname]
@@ -794,17 +792,34 @@ def _ingest_with_urls(paths: list[str], url: str, timeout: float, max_bytes: int
     missing = [p for p in files if not Path(p).exists()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}")
-    _open_or_fail(url)
-    from claimtrail.flows.run import RunOptions, run as run_flow
-
     sources = [UrlsSource("urls", tuple(dict.fromkeys(urls)))]
     sources += [FolderSource(p, Path(p).resolve()) for p in dict.fromkeys(files)]
     options = RunOptions(FetchSettings(max_bytes=max_bytes), timeout=timeout, max_memory_mb=max_memory or None,
                          max_file_bytes=max_bytes)
-    with _progress("ingesting") as advance:
-        summary = run_flow(Config(database=url, sources=tuple(sources)), options=options, kind="ingest",
-                           on_document=advance)
+    summary = _run_unless_unchanged(Config(database=url, sources=tuple(sources)), "ingest", options)
     _print_run(summary, url)
+
+
+def _run_unless_unchanged(config, kind: str, options=None):  # noqa: ANN001, ANN202 - Config, RunOptions -> RunSummary
+    """The run flow over ``config``'s sources, unless the pre-flight (:mod:`claimtrail.preflight`)
+    finds every page answering 304 and every file stored: then only the run's record, without
+    starting Prefect or loading the model."""
+    from claimtrail import db as database
+    from claimtrail import preflight
+    from claimtrail.runoptions import RunOptions
+
+    options = options or RunOptions()
+    engine = _open_or_fail(config.database)
+    try:
+        unchanged = preflight.unchanged_sources(engine, config, options)
+        if unchanged is not None:
+            return preflight.record_unchanged_run(engine, unchanged, kind, config)
+    except database.DatabaseError as exc:
+        raise fail(str(exc)) from None
+    from claimtrail.flows.run import run as run_flow
+
+    with _progress("ingesting" if kind == "ingest" else "running") as advance:
+        return run_flow(config, options=options, kind=kind, on_document=advance)
 
 
 # --------------------------------------------------------------------------- long-running commands
@@ -848,15 +863,22 @@ def watch(
     *.tmp and dotfiles are left alone. Failed documents are recorded and stay where they
     are: nothing in the folder is ever moved or deleted.
     """
+    from claimtrail.extractors.guard import prestart
+    from claimtrail.prefect_api import PrefectServerError, deferred_flow_session
     from claimtrail.watch import WatchOptions
 
     url = database_url(db, config)
     _open_or_fail(url)
-    from claimtrail.flows.watch import watch_folder
-
-    with _until_signalled() as stop, _flow_session(interruptible=False):
+    # Ready at once: Prefect and the model start in the background, needed only for new content.
+    with _until_signalled() as stop, deferred_flow_session(warm_up=lambda: prestart("extract")) as flows_ready:
         console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False, soft_wrap=True)
-        watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle), on_document=_report_document)
+        from claimtrail.flows.watch import watch_folder
+
+        try:
+            watch_folder(folder, url, stop, WatchOptions(polling=polling, settle=settle),
+                         on_document=_report_document, before_flow=flows_ready)
+        except PrefectServerError as exc:
+            raise fail(str(exc)) from None
     console.print("stopped", highlight=False)
 
 

@@ -113,6 +113,11 @@ class Config:
     path: Path | None = None  # the file it was read from
     report: Path | None = None  # the folder each run's report is written to ([report] folder)
 
+    @property
+    def notes(self) -> str | None:
+        """What a run of this configuration notes in its record: the file it came from."""
+        return f"config: {self.path}" if self.path else None
+
 
 # --------------------------------------------------------------------------- finding
 
@@ -373,3 +378,4 @@ def write_example(destination: str | os.PathLike[str] | None = None) -> Path:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write: {exc}") from None
     return path
+

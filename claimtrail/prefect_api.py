@@ -15,6 +15,7 @@ state in claimtrail's data folder.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import signal
 import socket
@@ -23,7 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -133,43 +134,98 @@ def flow_session(warm_up: Callable[[], object] | None = None) -> Iterator[str | 
     not). Without ``PREFECT_API_URL``, a temporary server is started and ``warm_up`` (the
     model load) runs while it starts; it is stopped on exit.
     """
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
-        get_current_settings,
-        temporary_settings,
-    )
+    with deferred_flow_session(warm_up) as ready:
+        yield ready()
 
-    updates: dict = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
-    server = None if get_current_settings().api.url else LocalServer(_temporary_home())
+
+@contextmanager
+def deferred_flow_session(warm_up: Callable[[], object] | None = None) -> Iterator[Callable[[], str | None]]:
+    """:func:`flow_session` starting in the background, for a command that may never run a
+    flow (``claimtrail watch`` over stored files) and should be ready at once.
+
+    Yields ``ready``: it waits for the server and the warm-up, applies the settings to the
+    calling thread (the one that then runs the flows) and returns the API URL; call it before
+    each flow (after the first time it returns at once).
+    """
+    starter = _Starter(warm_up)
+    starter.start()
+    applied = ExitStack()
+    url: list[str | None] = []
+
+    def ready() -> str | None:
+        if not url:
+            starter.join()
+            if starter.error is not None:
+                raise starter.error
+            from prefect.settings import temporary_settings
+
+            applied.enter_context(temporary_settings(updates=starter.updates))
+            url.append(starter.api_url())
+        return url[0]
+
     try:
-        if server is not None:
-            server.start()
-            waiter = _Waiter(server)
-            waiter.start()
-        if warm_up is not None:
-            warm_up()
-        if server is not None:
-            waiter.join()
-            if waiter.error is not None:
-                raise waiter.error
-            updates[PREFECT_API_URL] = server.api_url
-        with temporary_settings(updates=updates):
-            yield get_current_settings().api.url
+        yield ready
     finally:
-        if server is not None:
-            server.stop(grace=5.0)
+        applied.close()
+        starter.cancel.set()
+        starter.join()
+        if starter.server is not None:
+            starter.server.stop(grace=5.0)
 
 
-class _Waiter(threading.Thread):
-    def __init__(self, server: LocalServer) -> None:
-        super().__init__(name="prefect-server-start", daemon=True)
-        self.server = server
+class _Starter(threading.Thread):
+    """Starts the temporary server (unless ``PREFECT_API_URL`` names one) while ``warm_up``
+    runs, in the caller's context (so it sees the caller's Prefect settings)."""
+
+    def __init__(self, warm_up: Callable[[], object] | None) -> None:
+        super().__init__(name="prefect-session-start", daemon=True)
+        self.warm_up = warm_up
+        self.context = contextvars.copy_context()
+        self.cancel = threading.Event()
+        self.server: LocalServer | None = None
+        self.updates: dict = {}
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.server.wait_ready()
+            self.context.run(self._start)
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that calls ready()
+            self.error = exc
+
+    def _start(self) -> None:
+        from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings
+
+        self.updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+        if not get_current_settings().api.url:
+            self.server = LocalServer(_temporary_home())
+            self.server.start()
+            self.updates[PREFECT_API_URL] = self.server.api_url
+        waiter = _Waiter(self.server, self.cancel) if self.server is not None else None
+        if waiter is not None:
+            waiter.start()
+        if self.warm_up is not None:
+            self.warm_up()
+        if waiter is not None:
+            waiter.join()
+            if waiter.error is not None:
+                raise waiter.error
+
+    def api_url(self) -> str | None:
+        from prefect.settings import get_current_settings
+
+        return get_current_settings().api.url
+
+
+class _Waiter(threading.Thread):
+    def __init__(self, server: LocalServer, cancel: threading.Event) -> None:
+        super().__init__(name="prefect-server-start", daemon=True)
+        self.server = server
+        self.cancel = cancel
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.server.wait_ready(stop=self.cancel)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             self.error = exc
 

@@ -16,8 +16,10 @@ from claimtrail.db.store import (
     record_failure,
     revision_candidates,
     seen_again,
+    seen_again_many,
     start_run,
     store_document,
+    stored_hashes,
 )
 
 __all__ = [
@@ -37,8 +39,10 @@ __all__ = [
     "revision_candidates",
     "run_query",
     "seen_again",
+    "seen_again_many",
     "start_run",
     "store_document",
+    "stored_hashes",
     "summary",
     "upgrade_database",
 ]

@@ -320,6 +320,30 @@ def check_spans(converted: ConvertedDocument, extraction: Extraction) -> None:
 
 
 @_database_errors
+def stored_hashes(engine: Engine, hashes: set[str]) -> set[str]:
+    """Which of these sha256 digests are stored as ok documents."""
+    with engine.connect() as conn:
+        return set(_ok_ids(conn, hashes))
+
+
+@_database_errors
+def seen_again_many(engine: Engine, found: list[tuple[str, str]]) -> None:
+    """Record each (uri, sha256) of stored content as one more place it was seen at, in one
+    transaction: what :func:`seen_again` does for one document, for a whole unchanged folder."""
+
+    def attempt() -> None:
+        with write_transaction(engine) as conn:
+            ids = _ok_ids(conn, {sha for _, sha in found})
+            for uri, sha in found:
+                if sha in ids:
+                    _see_location(conn, ids[sha], uri, None)
+
+    try:
+        attempt()
+    except IntegrityError:  # a concurrent writer recorded one of these locations first
+        attempt()
+
+
 @_database_errors
 def seen_again(engine: Engine, sha256: str, uri: str, source_url: str | None = None) -> bool:
     """True when these bytes are already stored as an ok document (nothing to redo); then
@@ -339,6 +363,17 @@ def seen_again(engine: Engine, sha256: str, uri: str, source_url: str | None = N
         return attempt() is not None
     except IntegrityError:  # a concurrent writer recorded the same location first
         return attempt() is not None
+
+
+def _ok_ids(conn: Connection, hashes: set[str], chunk: int = 500) -> dict[str, int]:
+    """sha256 -> id of the ok documents among ``hashes`` (a query per ``chunk``: SQLite caps
+    the parameters of one statement)."""
+    ordered = sorted(hashes)
+    found: dict[str, int] = {}
+    for start in range(0, len(ordered), chunk):
+        found.update(conn.execute(select(DocumentRow.sha256, DocumentRow.id).where(
+            DocumentRow.sha256.in_(ordered[start:start + chunk]), DocumentRow.status == "ok")).all())
+    return found
 
 
 def _see_location(conn: Connection, doc_id: int, uri: str, source_url: str | None) -> None:

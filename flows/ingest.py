@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from itertools import chain
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
@@ -27,30 +27,13 @@ from claimtrail.extractors.guard import (
 )
 from claimtrail.extractors.similarity import similarity
 from claimtrail.files import discover_files, local_path, unreadable_reason
+from claimtrail.preflight import Plan, record_unchanged
 from claimtrail.sidecar import sidecar_metadata
 from claimtrail.schema import ConversionError, ConvertedDocument, Extraction, RawDocument
+from claimtrail.schema.outcomes import IngestSummary, Outcome
 
 MAX_BYTES = DEFAULT_MAX_BYTES
 REVISION_SIMILARITY = 0.5  # shingle Jaccard; a report with a paragraph in ten rewritten is about 0.8
-
-
-@dataclass(slots=True)
-class Outcome:
-    uri: str
-    status: str  # new | unchanged | failed
-    error: str | None = None
-
-
-@dataclass(slots=True)
-class IngestSummary:
-    run_id: int
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
-
-    def counts(self) -> dict[str, int]:
-        return {s: self.count(s) for s in ("new", "unchanged", "failed")}
 
 
 @task(name="discover", cache_policy=NO_CACHE)
@@ -129,22 +112,27 @@ def ingest_one(uri: str, engine: Engine, run_id: int, timeout: float = DEFAULT_T
 @flow(name="claimtrail-ingest", validate_parameters=False, log_prints=False)
 def ingest(paths: list[str], db_url: str, on_document: Callable[[Outcome], None] | None = None,
            timeout: float = DEFAULT_TIMEOUT, max_bytes: int = MAX_BYTES,
-           max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, kind: str = "ingest") -> IngestSummary:
+           max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB, kind: str = "ingest",
+           plan: Plan | None = None) -> IngestSummary:
     """Ingest files and folders once; returns what happened to each document.
 
     Each document's conversion runs in a worker process (``extractors/guard.py``) and is
     stopped after ``timeout`` seconds or ``max_memory_mb`` MB; its extraction runs in
     another, under the guard's extraction limits and the same memory limit; files above
     ``max_bytes`` are not read. Each of these fails that document only. ``kind`` labels the run record
-    (``ingest``, or ``watch`` for a watcher's batch).
+    (``ingest``, or ``watch`` for a watcher's batch). A ``plan`` (:func:`claimtrail.preflight.plan`
+    of the same paths) says which documents are already stored: only the others go through
+    the pipeline.
     """
     engine = db.open_database(db_url)
     try:
         run_id = db.start_run(engine, kind)
         summary = IngestSummary(run_id)
         with db.interrupted_unless_finished(engine, run_id, summary.counts):
-            for uri in discover(paths):
-                outcome = ingest_one(uri, engine, run_id, timeout, max_bytes, max_memory_mb)
+            known = record_unchanged(engine, plan) if plan is not None else []
+            todo = discover(paths) if plan is None else plan.todo
+            for outcome in chain(known, (ingest_one(uri, engine, run_id, timeout, max_bytes, max_memory_mb)
+                                         for uri in todo)):
                 summary.outcomes.append(outcome)
                 if on_document is not None:
                     on_document(outcome)

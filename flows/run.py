@@ -24,14 +24,12 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from claimtrail.db.fetchstate import FetchState, get_fetch_state, save_fetch_state
-from claimtrail.extractors.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT
 from claimtrail.flows.ingest import (
-    MAX_BYTES,
     Outcome,
     convert_document,
     extract_document,
@@ -40,6 +38,7 @@ from claimtrail.flows.ingest import (
     store,
 )
 from claimtrail.schema import RawDocument
+from claimtrail.schema.outcomes import RunSummary, SourceSummary
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -49,95 +48,16 @@ from sqlalchemy import Engine
 
 from claimtrail import db
 from claimtrail.config import Config, Source, load_config
+from claimtrail.runoptions import DEFAULT_CONCURRENCY, RunOptions
 from claimtrail.files import local_path
 from claimtrail.report import Since, write_report
-from claimtrail.fetch import Fetcher, FetchError, FetchResult, FetchSettings
+from claimtrail.fetch import Fetcher, FetchError, FetchResult
 from claimtrail.sources import Item, SourceContext, discover, source_address
 
-STATUSES = ("new", "updated", "unchanged", "failed")
 ARTIFACT_KEY = "claimtrail-run"
-MAX_RECORDED_FAILURES = 200  # in the run record; every failure is in documents anyway
-DEFAULT_CONCURRENCY = 4
 # Extraction is CPU-bound and each extraction worker holds a model (~400 MB): one at a time
 # per core, whatever the number of documents in flight.
 _EXTRACT_SLOTS = threading.BoundedSemaphore(max(1, min(2, os.cpu_count() or 1)))
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    concurrency: int = DEFAULT_CONCURRENCY  # documents in flight
-    timeout: float = DEFAULT_TIMEOUT  # one document's conversion, seconds
-    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB  # one document's conversion
-    max_file_bytes: int = MAX_BYTES  # local files above this are not read
-
-
-@dataclass(slots=True)
-class SourceSummary:
-    name: str
-    kind: str
-    outcomes: list[Outcome] = field(default_factory=list)
-    error: str | None = None  # the source itself could not be read
-
-    def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
-
-    def counts(self) -> dict[str, object]:
-        counts: dict[str, object] = {"kind": self.kind, **{s: self.count(s) for s in STATUSES}}
-        if self.error:
-            counts["error"] = self.error
-        return counts
-
-
-@dataclass(slots=True)
-class RunSummary:
-    run_id: int
-    started_at: datetime
-    sources: list[SourceSummary] = field(default_factory=list)
-    finished_at: datetime | None = None
-    flow_run_id: str | None = None
-
-    @property
-    def outcomes(self) -> list[Outcome]:
-        return [o for s in self.sources for o in s.outcomes]
-
-    def count(self, status: str) -> int:
-        return sum(s.count(status) for s in self.sources)
-
-    def failures(self) -> list[tuple[str, Outcome]]:
-        return [(s.name, o) for s in self.sources for o in s.outcomes if o.status == "failed"]
-
-    def record(self) -> dict[str, object]:
-        """The run record's counts (JSON), as :mod:`claimtrail.db.runs` describes them."""
-        return {
-            **{s: self.count(s) for s in STATUSES},
-            "sources": {s.name: s.counts() for s in self.sources},
-            "failures": [{"source": name, "uri": o.uri, "error": o.error}
-                         for name, o in self.failures()[:MAX_RECORDED_FAILURES]],
-        }
-
-    def markdown(self) -> str:
-        def cell(value: object) -> str:
-            return str(value).replace("|", "\\|").replace("\n", " ")
-
-        finished = self.finished_at or datetime.now(UTC)
-        lines = [
-            f"# claimtrail run {self.run_id}",
-            "",
-            f"Started {self.started_at:%Y-%m-%d %H:%M:%S} UTC, took {(finished - self.started_at).total_seconds():.1f} s: "
-            f"{len(self.outcomes)} documents, " + ", ".join(f"{self.count(s)} {s}" for s in STATUSES) + ".",
-            "",
-            "| source | kind | " + " | ".join(STATUSES) + " |",
-            "| --- | --- | " + " | ".join("---:" for _ in STATUSES) + " |",
-        ]
-        for s in self.sources:
-            lines.append(f"| {cell(s.name)} | {s.kind} | " + " | ".join(str(s.count(x)) for x in STATUSES) + " |")
-        lines.append("| **all** | | " + " | ".join(f"**{self.count(x)}**" for x in STATUSES) + " |")
-        failures = self.failures()
-        if failures:
-            lines += ["", "## Failures", ""]
-            lines += [f"- {cell(name)}: `{cell(o.uri)}`: {cell(o.error)}" for name, o in failures]
-        return "\n".join(lines) + "\n"
 
 
 @dataclass(slots=True)
@@ -305,7 +225,7 @@ def run_flow(config: Config | str | None = None, db_url: str | None = None, opti
                 if on_document is not None:
                     on_document(outcome)
         summary.finished_at = datetime.now(UTC)
-        db.finish_run(engine, summary.run_id, summary.record(), notes=f"config: {config.path}" if config.path else None)
+        db.finish_run(engine, summary.run_id, summary.record(), notes=config.notes)
         if config.report is not None:
             write_run_report(engine, summary, config.report)
     finally:
