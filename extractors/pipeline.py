@@ -22,6 +22,7 @@ from dataclasses import replace
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import spacy
 from spacy.language import Language
@@ -85,12 +86,19 @@ def pipeline_version(nlp: Language | None = None) -> str:
     extracted by anything else: claimtrail's version, a hash of the rule code (every module
     of this package) and of the rule, gazetteer and pipeline files (a user's actor
     gazetteers too), and the spaCy model's name and version. ``nlp``: default
-    :func:`load_pipeline`'s."""
+    :func:`load_pipeline`'s. Computed once per pipeline (``nlp.config`` is rebuilt on
+    every read)."""
     nlp = nlp if nlp is not None else load_pipeline()
-    user_files = tuple(dict.fromkeys(
-        Path(p) for name in nlp.pipe_names for p in nlp.config["components"][name].get("actor_gazetteers", ())))
-    meta = nlp.meta
-    return _pipeline_version(user_files, f"{meta['lang']}_{meta['name']}-{meta['version']}")
+    if nlp not in _VERSIONS:
+        components = nlp.config["components"]
+        user_files = tuple(dict.fromkeys(
+            Path(p) for name in nlp.pipe_names for p in components[name].get("actor_gazetteers", ())))
+        meta = nlp.meta
+        _VERSIONS[nlp] = _pipeline_version(user_files, f"{meta['lang']}_{meta['name']}-{meta['version']}")
+    return _VERSIONS[nlp]
+
+
+_VERSIONS: WeakKeyDictionary[Language, str] = WeakKeyDictionary()
 
 
 @lru_cache(maxsize=4)
