@@ -111,13 +111,15 @@ def extract_file(path_or_bytes: str | os.PathLike[str] | bytes, *, media_type: s
     return extract(convert(path_or_bytes, media_type=media_type))
 
 
-def load_pipeline() -> Language:
+def load_pipeline(config: str | os.PathLike[str] | None = None) -> Language:
     """The spaCy pipeline claimtrail extracts with (the English model plus claimtrail's rule
-    components), loaded once per process: ``nlp(text)`` gives a Doc whose ``doc.spans``
-    hold the mentions by kind."""
+    components, as ``extractors/data/pipeline.cfg`` lists them), built once per process:
+    ``nlp(text)`` or ``nlp.pipe(texts)`` give Docs whose ``doc.spans`` hold the mentions by
+    kind. ``config``: a ``claimtrail.toml`` whose ``[extract]`` table adds actor gazetteers
+    (default: ``$CLAIMTRAIL_CONFIG`` or ``./claimtrail.toml`` if there is one)."""
     from claimtrail.extractors.pipeline import load_pipeline as load
 
-    return load()
+    return load(config)
 
 
 def ingest(paths: Iterable[str | os.PathLike[str]], *, db: str | None = None) -> IngestSummary:

@@ -603,12 +603,13 @@ def run_command(
     3: every source failed (with --strict: any source or document failed);
     1: another error (the configuration, the database).
     """
-    from claimtrail.config import ConfigError, load_config
+    from claimtrail.config import ConfigError, extract_with, load_config
 
     try:
         settings = load_config(config, db=db)
     except ConfigError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
+    extract_with(settings)
     if not settings.sources:
         raise fail(f"{settings.path}: no source is configured; add a [[source]] table "
                    "(the example that claimtrail init writes has them commented out)", NO_SOURCE_EXIT)
@@ -897,7 +898,7 @@ def serve(
     Without PREFECT_API_URL a local Prefect server is started and supervised (its state in
     ~/.local/share/claimtrail/prefect-server); with it, the deployment is served on that server.
     """
-    from claimtrail.config import ConfigError, load_config
+    from claimtrail.config import ConfigError, extract_with, load_config
     from claimtrail.prefect_api import PrefectServerError
     from claimtrail.watch import WatchOptions
 
@@ -905,6 +906,7 @@ def serve(
         settings = load_config(config, db=db)
     except ConfigError as exc:
         raise fail(str(exc), USAGE_ERROR) from None
+    extract_with(settings)
     _open_or_fail(settings.database)
     from claimtrail.flows.serve import ServeOptions, deployment_name, serve as serve_flows
 

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from claimtrail.settings import DEFAULT_DB
 
+ACTORS_ENV = "CLAIMTRAIL_ACTORS"  # extra actor gazetteers, separated by os.pathsep
 CONFIG_ENV = "CLAIMTRAIL_CONFIG"
 DB_ENV = "CLAIMTRAIL_DB"
 DEFAULT_CONFIG = "claimtrail.toml"
@@ -105,6 +106,14 @@ Source = UrlsSource | FeedSource | SitemapSource | FolderSource
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """``[extract]``: what the extraction pipeline (``extractors/data/pipeline.cfg``) is
+    built with. ``actor_gazetteers``: a user's JSONL actor files, on top of claimtrail's."""
+
+    actor_gazetteers: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     database: str = DEFAULT_DB
     watch: Path | None = None
@@ -112,6 +121,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     path: Path | None = None  # the file it was read from
     report: Path | None = None  # the folder each run's report is written to ([report] folder)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
 
     @property
     def notes(self) -> str | None:
@@ -151,6 +161,34 @@ def load_config(path: str | os.PathLike[str] | None = None, db: str | None = Non
     return replace(config, database=override or config.database, path=file.absolute())
 
 
+def extract_with(config: Config) -> None:
+    """Make ``config`` the configuration that extraction (its ``[extract]`` table) reads in
+    this process and in the extraction workers it starts, which find it through
+    ``$CLAIMTRAIL_CONFIG`` as every command does: ``run --config FILE`` extracts with FILE's
+    actor gazetteers."""
+    if config.path is not None:
+        os.environ[CONFIG_ENV] = str(config.path)
+
+
+def extract_settings(path: str | os.PathLike[str] | None = None) -> ExtractSettings:
+    """The ``[extract]`` table of the configuration (found as :func:`config_path` finds it;
+    none is fine unless ``path`` names it), plus the files of ``$CLAIMTRAIL_ACTORS``.
+    Reads only that table: an extraction worker need not import what checks the rest."""
+    file = config_path(path)
+    settings = ExtractSettings()
+    if path is not None or os.environ.get(CONFIG_ENV) or file.is_file():
+        try:
+            data = tomllib.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+            raise ConfigError(f"{file}: cannot read: {exc}") from None
+        try:
+            settings = _extract(data.get("extract", {}), file.absolute().parent)
+        except ConfigError as exc:
+            raise ConfigError(f"{file}: {exc}") from None
+    extra = [Path(p).expanduser().absolute() for p in os.environ.get(ACTORS_ENV, "").split(os.pathsep) if p]
+    return ExtractSettings((*settings.actor_gazetteers, *extra))
+
+
 def resolve_db_url(db: str | None = None, config: str | os.PathLike[str] | None = None) -> str:
     """The database for commands where a configuration is optional (``claimtrail runs``):
     ``--db``, else ``$CLAIMTRAIL_DB``, else the configuration's ``database`` when a
@@ -165,7 +203,8 @@ def resolve_db_url(db: str | None = None, config: str | os.PathLike[str] | None 
 
 # --------------------------------------------------------------------------- validation
 
-_TOP_KEYS = {"database", "watch", "schedule", "source", "report"}
+_TOP_KEYS = {"database", "watch", "schedule", "source", "report", "extract"}
+_EXTRACT_KEYS = {"actor_gazetteers"}
 _SCHEDULE_KEYS = {"cron", "timezone"}
 _REPORT_KEYS = {"folder"}
 _KIND_KEYS: dict[str, set[str]] = {
@@ -197,7 +236,8 @@ def parse_config(data: dict[str, Any], base: Path | None = None) -> Config:
             raise ConfigError(f"source[{number}].name: {source.name!r} is already the name of source[{seen[source.name]}]")
         seen[source.name] = number
         sources.append(source)
-    return Config(database, watch, schedule, tuple(sources), report=_report(data.get("report", {}), base))
+    return Config(database, watch, schedule, tuple(sources), report=_report(data.get("report", {}), base),
+                  extract=_extract(data.get("extract", {}), base))
 
 
 def _check_values(data: dict[str, Any]) -> None:
@@ -313,6 +353,25 @@ def check_cron(expression: str, where: str = "cron") -> None:
     except ValidationError as exc:
         reason = exc.errors()[0].get("msg", "invalid").removeprefix("Value error, ")
         raise ConfigError(f"{where}: {reason}") from None
+
+
+def _extract(table: object, base: Path) -> ExtractSettings:
+    if not isinstance(table, dict):
+        raise ConfigError("extract: must be a table ([extract])")
+    _unknown(table, _EXTRACT_KEYS, "extract.")
+    files = table.get("actor_gazetteers", [])
+    if not isinstance(files, list):
+        raise ConfigError("extract.actor_gazetteers: must be a list of file paths")
+    paths = []
+    for number, value in enumerate(files, start=1):
+        where = f"extract.actor_gazetteers[{number}]"
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: must be a non-empty string (a file path)")
+        path = _path(value.strip(), base)
+        if not path.is_file():
+            raise ConfigError(f"{where}: no such file: {path}")
+        paths.append(path.absolute())
+    return ExtractSettings(tuple(paths))
 
 
 def _source(table: dict[str, Any], where: str, base: Path) -> Source:

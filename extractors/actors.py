@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import pycountry
@@ -63,16 +64,17 @@ def language_names() -> frozenset[str]:
     return frozenset(names | {"farsi", "dari", "pashto", "pushto", "arabic", "urdu"})
 
 
-@lru_cache(maxsize=1)
-def known_actors() -> dict[str, str]:
-    """Folded alias -> canonical name, for every actor of the gazetteer."""
-    return {fold(e.phrase): e.norm for e in gz.entries() if e.label == gz.ACTOR}
+class ActorNames(NamedTuple):
+    """The actor gazetteer as the rules read it, for one tuple of gazetteer files."""
+
+    known: dict[str, str]  # folded alias -> canonical name
+    records: dict[str, dict]  # canonical name -> its record (type, aliases)
 
 
-@lru_cache(maxsize=1)
-def actor_records() -> dict[str, dict]:
-    """Canonical name -> its gazetteer record (type, aliases)."""
-    return {a["name"]: a for a in gz.read_actors()}
+@lru_cache(maxsize=4)
+def actor_names(files: tuple[Path, ...]) -> ActorNames:
+    return ActorNames({fold(e.phrase): e.norm for e in gz.entries(files) if e.label == gz.ACTOR},
+                      {a["name"]: a for a in gz.read_actors(files)})
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +155,7 @@ def spells(acronym: str, words: list[str]) -> bool:
     return (bool(letters) and fits(0, 0)) or (plural and spells(acronym[:-1], words))
 
 
-def long_form(doc: Doc, opening: int, acronym: str) -> Span | None:
+def long_form(doc: Doc, opening: int, acronym: str, known: dict[str, str]) -> Span | None:
     """The shortest run of capitalised words before "(" that the acronym spells, with a
     country abbreviation in front when the gazetteer knows the longer name."""
     words = [t for t in reversed(doc[max(0, opening - LONG_FORM_MAX_WORDS) : opening]) if not t.is_space]
@@ -168,7 +170,7 @@ def long_form(doc: Doc, opening: int, acronym: str) -> Span | None:
             continue
         span = doc[first.i : run[-1].i + 1]
         wider = doc[run[-n - 1].i : run[-1].i + 1] if n < len(run) and not run[-n - 1].is_lower else None
-        return wider if wider is not None and fold(wider.text) in known_actors() else span
+        return wider if wider is not None and fold(wider.text) in known else span
     return None
 
 
@@ -184,12 +186,12 @@ def continuation(doc: Doc, opening: int) -> Span | None:
     return doc[close + 1 : end] if end > close + 1 else None
 
 
-def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[int, int]]) -> tuple[list[Span], set[str]]:
+def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[int, int]],
+                  known: dict[str, str]) -> tuple[list[Span], set[str]]:
     """'Long Form (LF)' defines LF for the document when the long form names an actor:
     known, headed by a body's word ("Command", "Agency"), or a name the NER found. Also
     returns the acronyms defined for things ("Mid-Range Capability (MRC)"): a name made
     of one ("Typhon MRC", "MRC units") is a thing too."""
-    known = known_actors()
     links: dict[str, str] = {}
     found: list[Span] = []
     things: set[str] = set()
@@ -198,7 +200,7 @@ def acronym_spans(doc: Doc, ner: list[Span], places: set[int], skip: list[tuple[
         opening = doc.char_span(m.start(), m.start() + 1)
         if opening is None or sum(c.isupper() for c in acronym) < 2 or acronym in links:
             continue
-        long = long_form(doc, opening.start, acronym)
+        long = long_form(doc, opening.start, acronym, known)
         if long is None or all(t.i in places or t.is_punct for t in long):
             continue
         rest = continuation(doc, opening.start)
@@ -256,9 +258,8 @@ def gazetteer_spans(doc: Doc, places: set[int]) -> list[Span]:
 LINE_BREAK = re.compile(r"(?<=[^\W_])[^\S\n]*\n[^\S\n]*(?=[^\W_])")  # one line break between words
 
 
-def broken_name_spans(doc: Doc) -> list[Span]:
+def broken_name_spans(doc: Doc, known: dict[str, str]) -> list[Span]:
     """Gazetteer names broken across a line break ("Islamic Revolutionary\\nGuard Corps")."""
-    known = known_actors()
     found = []
     for m in LINE_BREAK.finditer(text_of(doc)):
         gap = doc.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -272,14 +273,14 @@ def broken_name_spans(doc: Doc) -> list[Span]:
     return found
 
 
-def affiliate_spans(doc: Doc, named: list[Span]) -> list[Span]:
+def affiliate_spans(doc: Doc, named: list[Span], names: ActorNames) -> list[Span]:
     """"The ISIS affiliate in Mozambique" -> the gazetteer's affiliate (ISIS-Mozambique),
     else "<group> in <country>": an affiliate is not its parent."""
-    known = known_actors()
+    known = names.known
     countries = {s.start: s for s in doc.spans.get("country", [])}
     found = []
     for group in named:
-        record = actor_records().get(group._.norm)
+        record = names.records.get(group._.norm)
         if record is None or record.get("type") != "armed_group":
             continue
         i = group.end + (1 if group.end < len(doc) and doc[group.end].tag_ == "POS" else 0)
@@ -305,14 +306,14 @@ class Place(NamedTuple):
     iso3: str
 
 
-def institution_norm(iso3: str, kind: str, canonical: str, written: str) -> str:
+def institution_norm(iso3: str, kind: str, canonical: str, written: str, known: dict[str, str]) -> str:
     """Governments are "Government of X", forces keep their words, other bodies carry
     their country in brackets unless the gazetteer knows them ("U.S. Senate")."""
     if kind == "government":
         return f"Government of {country_name(iso3)}"
     if kind == "forces":
         return written
-    return known_actors().get(fold(written)) or f"{canonical} ({country_name(iso3)})"
+    return known.get(fold(written)) or f"{canonical} ({country_name(iso3)})"
 
 
 def phrase_at(doc: Doc, start: int) -> tuple[int, str, str] | None:
@@ -338,7 +339,7 @@ def named_ministry(doc: Doc, start: int) -> tuple[int, str, str] | None:
     return (end - start, "ministry", doc[start:end].text) if end > start + 2 else None
 
 
-def qualified_institutions(doc: Doc, place: Place) -> list[Span]:
+def qualified_institutions(doc: Doc, place: Place, known: dict[str, str]) -> list[Span]:
     """"Iraqi security forces", "Pakistan's foreign ministry" (not "North Korea's military
     capabilities"), and "the Ministry of Defence of the Russian Federation"."""
     found = []
@@ -351,14 +352,14 @@ def qualified_institutions(doc: Doc, place: Place) -> list[Span]:
         if doc[start + width - 1].dep_ != "amod" and not (after is not None and after.pos_ in {"NOUN", "PROPN"}
                                                           and not (proper and after.is_lower)):
             written = f"{doc[place.start:place.end].text} {doc[start : start + width].text}"
-            found.append(actor_span(doc, place.start, start + width, institution_norm(place.iso3, kind, canonical, written)))
+            found.append(actor_span(doc, place.start, start + width, institution_norm(place.iso3, kind, canonical, written, known)))
     j = place.start - (1 if place.start > 0 and doc[place.start - 1].lower_ == "the" else 0)
     for width in range(4, 0, -1):
         first = j - 1 - width
         hit = phrase_at(doc, first) if first >= 0 and doc[j - 1].lower_ == "of" else None
         if hit is not None and hit[0] == width and hit[1] != "forces":
             span = doc[first : place.end]
-            found.append(actor_span(doc, first, place.end, institution_norm(place.iso3, hit[1], hit[2], span.text)))
+            found.append(actor_span(doc, first, place.end, institution_norm(place.iso3, hit[1], hit[2], span.text, known)))
             break
     return found
 
@@ -392,8 +393,8 @@ def qualifying_places(doc: Doc) -> list[Place]:
     return list(places.values())
 
 
-def institution_spans(doc: Doc) -> list[Span]:
-    found = [s for place in qualifying_places(doc) for s in qualified_institutions(doc, place)]
+def institution_spans(doc: Doc, known: dict[str, str]) -> list[Span]:
+    found = [s for place in qualifying_places(doc) for s in qualified_institutions(doc, place, known)]
     return found + bare_ministries(doc)
 
 
@@ -581,9 +582,11 @@ def defines_thing(ent: Span, things: set[str]) -> bool:
 
 
 class ActorFinder:
-    """The spaCy component; built once per pipeline so the unit patterns compile once."""
+    """The spaCy component; built once per pipeline so the unit patterns compile once.
+    ``names`` is the actor gazetteer (claimtrail's and a user's files) it knows."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, names: ActorNames) -> None:
+        self.names = names
         self.matcher = Matcher(nlp.vocab)
         for row in pattern_rows():
             self.matcher.add(row["id"], [row["pattern"]])
@@ -602,15 +605,15 @@ class ActorFinder:
         places = {t.i for key in ("country", "region") for s in doc.spans.get(key, []) for t in s}
         ner = list(doc.ents)
         named = gazetteer_spans(doc, places)
-        defined, things = acronym_spans(doc, ner, places, skip)
-        found = defined + named + broken_name_spans(doc)
+        defined, things = acronym_spans(doc, ner, places, skip, self.names.known)
+        found = defined + named + broken_name_spans(doc, self.names.known)
         matches = self.matches(doc)
-        found += affiliate_spans(doc, named) + institution_spans(doc) + self.units(doc, matches)
+        found += affiliate_spans(doc, named, self.names) + institution_spans(doc, self.names.known) + self.units(doc, matches)
         found = [s for s in found if not in_ranges(s.start_char, skip)]
         authors = [set(fold(a).split()) for a in ctx.authors]
         people = People()
         for span in found:
-            if actor_records().get(span._.norm, {}).get("type") == "person":
+            if self.names.records.get(span._.norm, {}).get("type") == "person":
                 people.add(span._.norm)
         taken = {t.i for s in found for t in s}
         singles: list[Span] = []
@@ -625,7 +628,7 @@ class ActorFinder:
             if ent.label_ == "PERSON" and len(ent) == 1:
                 singles.append(ent)
                 continue
-            actor = actor_span(doc, ent.start, ent.end, known_actors().get(fold(ent.text), POSSESSIVE.sub("", ent.text)))
+            actor = actor_span(doc, ent.start, ent.end, self.names.known.get(fold(ent.text), POSSESSIVE.sub("", ent.text)))
             if ent.label_ == "PERSON":
                 people.add(actor._.norm)
             found.append(actor)
@@ -640,6 +643,8 @@ class ActorFinder:
         return doc
 
 
-@Language.factory("claimtrail_actors")
-def make_actor_finder(nlp: Language, name: str) -> ActorFinder:
-    return ActorFinder(nlp)
+@Language.factory("claimtrail_actors", default_config={"actor_gazetteers": []})
+def make_actor_finder(nlp: Language, name: str, actor_gazetteers: list[str]) -> ActorFinder:
+    """``actor_gazetteers``: a user's JSONL files on top of ``data/actors.jsonl``; give the
+    gazetteer rulers the same files."""
+    return ActorFinder(nlp, actor_names(gz.actor_files(actor_gazetteers)))

@@ -39,7 +39,7 @@ The quote is the sentence clipped to its block, so a claim never quotes a headin
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -399,7 +399,12 @@ def listed_verb(span: Span, counts: list[Span]) -> Token | None:
     return clauses.governing_verb(listed[-1]) if listed else None  # the list's first count
 
 
-@Language.component("claimtrail_claims")
+@Language.factory("claimtrail_claims")
+def make_claims(nlp: Language, name: str) -> Callable[[Doc], Doc]:  # noqa: ARG001 - spaCy's signature
+    """Last: a claim is a count with the country, actor and period of its clause."""
+    return claims
+
+
 def claims(doc: Doc) -> Doc:
     countries = list(doc.spans["country"])
     placed = [c for c in countries if not is_breakdown(c, doc)]

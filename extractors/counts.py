@@ -26,6 +26,7 @@ table cell counts what its column, corner cell or caption names (``tables``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -403,7 +404,12 @@ def count_info(doc: Doc, group: Span, partner: Span | None, found: list[Span], r
     return info
 
 
-@Language.component("claimtrail_counts")
+@Language.factory("claimtrail_counts")
+def make_counts(nlp: Language, name: str) -> Callable[[Doc], Doc]:  # noqa: ARG001 - spaCy's signature
+    """After dates and actors, whose tokens are no counts."""
+    return counts
+
+
 def counts(doc: Doc) -> Doc:
     blocked = {t.i for key in ("date", "actor") for s in doc.spans.get(key, []) for t in s}
     countries = {s.end: s for s in doc.spans.get("country", [])}

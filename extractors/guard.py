@@ -330,5 +330,5 @@ def _converter() -> Callable[[RawDocument], ConvertedDocument]:
 def _extractor() -> Callable[[tuple[ConvertedDocument, int | None]], Extraction]:
     from claimtrail.extractors.pipeline import extract, load_pipeline
 
-    load_pipeline()  # the model loads before the worker says it is ready
-    return lambda request: extract(request[0], max_mentions=request[1])
+    nlp = load_pipeline()  # before the worker says it is ready; claimtrail.toml as the parent finds it
+    return lambda request: extract(request[0], max_mentions=request[1], nlp=nlp)

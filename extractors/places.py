@@ -21,13 +21,15 @@ A province is placed only by a country the document names. Everything else
 
 from __future__ import annotations
 
+from functools import partial
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from claimtrail.extractors import gazetteer as gz
+from claimtrail.extractors.gazetteer import GAZETTEER_KEY
 
-GAZETTEER_KEY = "ct_gazetteer"
 PLACE_LABELS = {gz.COUNTRY, gz.CITY, gz.AMBIGUOUS, gz.DEMONYM, gz.REGION}
 MAJOR_CITY = 1_000_000
 LOCATED_TOWN = 100_000  # "near Raqqa": a town of this size, ten times its largest namesake, needs no other context
@@ -40,8 +42,10 @@ QUALIFYING_NAMES = {"ORG", "PRODUCT", "LAW", "WORK_OF_ART", "EVENT"}
 AROUND_A_PLACE = {"near", "in", "at", "the", "outside", "around", "and"}
 
 
-def city_country(span: Span, named: set[str]) -> str | None:
-    """The country of a town name, given the countries the document names otherwise."""
+def city_country(span: Span, named: set[str], major_city: int = MAJOR_CITY, located_town: int = LOCATED_TOWN) -> str | None:
+    """The country of a town name, given the countries the document names otherwise: else
+    its largest namesake's, if that has ``major_city`` people, or ``located_town`` people
+    after "near", "in"... and ten times its next namesake."""
     candidates = [(code, int(population)) for code, population in
                   (item.split(":") for item in span.id_.split("|"))]
     in_context = [c for c in candidates if c[0] in named]
@@ -51,7 +55,7 @@ def city_country(span: Span, named: set[str]) -> str | None:
     before = span.doc[span.start - 1] if span.start else None
     runner_up = candidates[1][1] if len(candidates) > 1 else 0
     located = before is not None and before.lower_ in LOCATIVE and population >= DOMINANCE * runner_up
-    return code if population >= MAJOR_CITY or located and population >= LOCATED_TOWN else None
+    return code if population >= major_city or located and population >= located_town else None
 
 
 Names = dict[int, tuple[int, int, str]]  # token index -> (start, end, label) of the NER name holding it
@@ -99,8 +103,13 @@ def is_place(span: Span, names: Names) -> bool:
     return True
 
 
-@Language.component("claimtrail_places")
-def places(doc: Doc) -> Doc:
+@Language.factory("claimtrail_places", default_config={"major_city": MAJOR_CITY, "located_town": LOCATED_TOWN})
+def make_places(nlp: Language, name: str, major_city: int, located_town: int) -> partial[Doc]:  # noqa: ARG001 - spaCy's signature
+    """Countries and regions from the gazetteer rulers' matches (``claimtrail_gazetteer``)."""
+    return partial(places, major_city=major_city, located_town=located_town)
+
+
+def places(doc: Doc, major_city: int = MAJOR_CITY, located_town: int = LOCATED_TOWN) -> Doc:
     candidates = list(doc.spans.get(GAZETTEER_KEY, []))
     actor_tokens = {i for s in candidates if s.label_ == gz.ACTOR for i in range(s.start, s.end)}
     names = {i: (e.start, e.end, e.label_) for e in doc.ents if e.label_ in NAME_TYPES for i in range(e.start, e.end)}
@@ -112,7 +121,7 @@ def places(doc: Doc) -> Doc:
     named = {s.id_ for s in found if s.label_ in (gz.COUNTRY, gz.DEMONYM, gz.AMBIGUOUS)}
     countries, regions = [], []
     for span in found:
-        norm = city_country(span, named) if span.label_ == gz.CITY else span.id_
+        norm = city_country(span, named, major_city, located_town) if span.label_ == gz.CITY else span.id_
         if norm is None:
             continue
         place = Span(doc, span.start, span.end, label="region" if span.label_ == gz.REGION else "country")

@@ -6,13 +6,20 @@ A heading, a list item or a table row is never glued to the next block into one
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimtrail.extractors.context import context
 
 
-@Language.component("claimtrail_block_sentences")
+@Language.factory("claimtrail_block_sentences")
+def make_block_sentences(nlp: Language, name: str) -> Callable[[Doc], Doc]:  # noqa: ARG001 - spaCy's signature
+    """Before the parser, which keeps the boundaries it finds set."""
+    return block_sentences
+
+
 def block_sentences(doc: Doc) -> Doc:
     starts = {b.start_char for b in context(doc).blocks}
     for token in doc[1:]:

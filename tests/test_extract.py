@@ -6,14 +6,10 @@ publication date, when a test needs one, comes from a dateline as in a real brie
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from claimtrail.extractors import actors, gazetteer
 from claimtrail.extractors.convert import convert
-from claimtrail.extractors.pipeline import extract, load_pipeline
+from claimtrail.extractors.pipeline import extract
 from claimtrail.schema import Claim, Extraction, RawDocument
 
 
@@ -220,18 +216,3 @@ def test_governments_and_forces_of_a_country_are_actors() -> None:
 def test_the_group_stands_for_the_last_named_actor() -> None:
     [claim] = claims("Hamas rebuilt its tunnels. The group fired 40 rockets.")
     assert claim.actor == "Hamas"
-
-
-def test_users_extend_the_actor_gazetteer_with_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    extra = tmp_path / "my-actors.jsonl"
-    extra.write_text(json.dumps({"name": "Northern Valley Brigade", "aliases": ["NVB"]}) + "\n")
-    monkeypatch.setenv("CLAIMTRAIL_ACTORS", str(extra))
-    caches = (gazetteer.entries, actors.known_actors, load_pipeline)
-    for cached in caches:
-        cached.cache_clear()
-    try:
-        assert ("NVB", "Northern Valley Brigade") in norms("The NVB claimed the attack.", "actor")
-    finally:
-        monkeypatch.delenv("CLAIMTRAIL_ACTORS")
-        for cached in caches:
-            cached.cache_clear()
