@@ -67,6 +67,8 @@ CONTEXT_KINDS = {
 }
 # Forms that date a quotation or a paragraph they open.
 DAY_KINDS = {"iso_day", "day", "numeric_day"}
+# Forms that date a quotation their paragraph introduces ("In June 2023, the Army reported:").
+LEAD_IN_KINDS = DAY_KINDS | {"month"}
 US_FISCAL_YEAR_START = (10, 1)
 
 
@@ -522,14 +524,14 @@ def find_dates(
         (f.start, year) for f in taken
         if (year := f.explicit_year()) is not None and not in_parentheses(text, f.start, bounds)
     ]
-    days = [s for f in taken for s in f.spans if f.kind in DAY_KINDS]
+    dated = [s for f in taken for s in f.spans if f.kind in LEAD_IN_KINDS]
     for found in taken:
         if found.spans:
             continue
         anchor = Anchor(
             year=context_year(found.start, years, bounds, report_year, published),
             published=published,
-            reference=reference_date(text, found.start, bounds, days) or published,
+            reference=reference_date(text, found.start, bounds, dated) or published,
             fiscal_start=fiscal_year_start,
         )
         try:
@@ -576,24 +578,31 @@ def line_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def reference_date(text: str, offset: int, paragraphs: list[tuple[int, int]], days: list[DateSpan]) -> date | None:
+def reference_date(text: str, offset: int, paragraphs: list[tuple[int, int]], dated: list[DateSpan]) -> date | None:
     """The date a relative expression at ``offset`` is spoken from, if its context gives one.
 
     Inside a quotation: the day named in the same paragraph nearest the quotation ("...
     earlier this year," she said on June 5, 2023). Elsewhere, or failing that: the day that
-    opens the paragraph, after at most a dateline's place or "On".
+    opens the paragraph, after at most a dateline's place or "On"; else, for a paragraph
+    quoted after a lead-in that ends in a comma or colon ("In June 2023, the Army
+    reported,"), the last day or month that lead-in names.
     """
-    para = next(((s, e) for s, e in paragraphs if s <= offset < e), None)
-    if para is None:
+    index = next((i for i, (s, e) in enumerate(paragraphs) if s <= offset < e), None)
+    if index is None:
         return None
-    here = [d for d in days if para[0] <= d.start_char < para[1]]
+    para = paragraphs[index]
+    here = [d for d in dated if para[0] <= d.start_char < para[1] and d.kind in DAY_KINDS]
     lead = text[para[0] : offset]
     if lead.count('"') % 2 or lead.count("“") > lead.count("”"):
         if here:
             return min(here, key=lambda d: abs(d.start_char - offset)).start
     prefix = load_rules().paragraph_date_prefix
     opening = [d for d in here if d.start_char <= offset and prefix.match(text[para[0] : d.start_char])]
-    return opening[0].start if opening else None
+    if opening:
+        return opening[0].start
+    lead_start, lead_end = next((p for p in reversed(paragraphs[:index]) if text[p[0] : p[1]].strip()), (0, 0))
+    lead_in = [d for d in dated if lead_start <= d.start_char < lead_end]
+    return lead_in[-1].start if lead_in and text[lead_start:lead_end].rstrip().endswith((",", ":")) else None
 
 
 class DateComponent:

@@ -137,3 +137,14 @@ def test_a_year_less_quarter_label_is_a_date_only_where_the_sentence_makes_it_on
 ])
 def test_look_alikes_are_not_dates(text: str) -> None:
     assert found(text) == []
+
+
+def test_a_quotation_introduced_by_a_dated_lead_in_speaks_from_its_date() -> None:
+    text = "In June 2023, the Army reported,\n\nThe battery fired a missile earlier this year, proving the launcher.\n"
+    assert ("earlier this year", "2023-01-01/2023-06-01") in found(text)
+
+
+def test_a_paragraph_that_only_follows_a_dated_one_speaks_from_publication() -> None:
+    # The first paragraph ends with a full stop: it introduces no quotation.
+    text = "In June 2023, the Army fired a missile.\nA test had failed earlier this year.\n"
+    assert ("earlier this year", "2026-01-01/2026-03-10") in found(text)
