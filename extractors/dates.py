@@ -47,14 +47,28 @@ PARTS = {
     "early": (1, 4), "the beginning of": (1, 3), "the start of": (1, 3),
     "mid": (5, 8), "the middle of": (5, 8), "late": (9, 12), "the end of": (10, 12),
 }
+# Days of a month that "early March", "mid-March" and "late March" cover (clamped to its end).
+# "by the end of March" is a deadline, not a part of the month, and is not read as one.
+MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
+# Years of a decade that "the early/mid/late 1990s" cover.
+DECADE_PARTS = {
+    "early": (0, 3), "the beginning of the": (0, 3), "the start of the": (0, 3),
+    "mid": (3, 6), "the middle of the": (3, 6), "late": (7, 9), "the end of the": (7, 9),
+}
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+FINAL = {"last", "final", "latter"}  # the last share of a year, whatever its size
 # Forms whose written year anchors the partial dates after them ("In 2019 ... On March 3").
-YEAR_ANCHORS = {"iso_day", "day", "numeric_day", "day_range", "month", "month_range", "season", "part", "half", "quarter", "year"}
+YEAR_ANCHORS = {"iso_day", "day", "numeric_day", "day_range", "month", "month_part", "month_range", "season", "part", "half", "quarter", "year"}
 # Forms that may need context: left unresolved until every full date is known.
-CONTEXT_KINDS = {"day_range", "month_day", "month_alone", "quarter_alone", "relative", "ago", "past_n", "weekday"}
+CONTEXT_KINDS = {
+    "day_range", "month_day", "month_alone", "month_part_alone", "quarter_alone", "half_alone", "part_alone",
+    "relative", "ago", "past_n", "weekday",
+}
 # Forms that date a quotation or a paragraph they open.
 DAY_KINDS = {"iso_day", "day", "numeric_day"}
+# Forms that date a quotation their paragraph introduces ("In June 2023, the Army reported:").
+LEAD_IN_KINDS = DAY_KINDS | {"month"}
 US_FISCAL_YEAR_START = (10, 1)
 
 
@@ -126,9 +140,41 @@ def month_end(year: int, month: int) -> date:
 
 
 def months(year: int, first: int, last: int) -> tuple[date, date]:
-    """Interval from the first day of ``first`` to the last day of ``last`` (may pass 12)."""
+    """Interval from the first day of ``first`` to the last day of ``last`` (either may pass 12)."""
     end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
-    return date(year, first, 1), month_end(end_year, end_month)
+    return date(year + (first - 1) // 12, (first - 1) % 12 + 1, 1), month_end(end_year, end_month)
+
+
+def share(g: dict[str, str | None], parts: int) -> tuple[int, int]:
+    """The first and last month (1-12) of the quarter (``parts`` 4) or half (2) a match
+    names: "Q3", "3Q", "the second half", "the final quarter"."""
+    word = (g.get("ord") or "").lower()
+    index = int(g.get("q") or g.get("q2") or 0) or (parts if word in FINAL else ORDINALS[word])
+    size = 12 // parts
+    return size * (index - 1) + 1, size * index
+
+
+def share_of_year(m: re.Match[str], parts: int, anchor: Anchor) -> tuple[date, date] | None:
+    """A quarter or half of its calendar year (group ``y``) or, where it names a fiscal year
+    ("Q1 FY2026", group ``fy``), of that fiscal year, counted from the month it starts in;
+    "Q3 2025-Q1 2026" runs to the end of the second quarter (group ``qe``, year ``y2``), and
+    a range that runs backwards is None."""
+    g = m.groupdict()
+    first, last = share(g, parts)
+    if g.get("fy"):
+        start = fiscal_year(g["fy"], anchor.fiscal_start)[0]
+        return months(start.year, first + start.month - 1, last + start.month - 1)
+    interval = months(int(g["y"]), first, last)
+    if g.get("qe"):
+        end = months(int(g["y2"]), *share({"q": g["qe"]}, parts))[1]
+        return (interval[0], end) if end > interval[1] else None
+    return interval
+
+
+def month_part(part: str, year: int, month: int) -> tuple[date, date]:
+    """"late May 2021": the days of the month ``part`` covers."""
+    first, last = MONTH_PARTS[part.lower()]
+    return date(year, month, first), date(year, month, min(last, month_end(year, month).day))
 
 
 def full_year(two_or_four: str, base: int) -> int:
@@ -214,6 +260,12 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
         if coordinated(m, "y", "y2"):  # "FY2025 and FY2026" names two years, as "2022 and 2023" does
             return pair(m, "y", "y2", first, last)
         return [(*whole, first[0], last[1])]
+    if kind == "fiscal_list":
+        # "fiscal years 2024, 2025, and 2026": each year its own interval, as "FY2025 and FY2026".
+        return [
+            (m.start() + y.start(), m.start() + y.end(), *fiscal_year(y.group(), anchor.fiscal_start))
+            for y in re.finditer(r"(?:FY ?)?[0-9]{2,4}", m.group())
+        ]
     if kind == "month":
         start, end = months(int(g["y"]), month_number(g["month"]), month_number(g["month"]))
         return [(*whole, start, end)]
@@ -241,15 +293,15 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
     if kind == "part":
         first, last = PARTS[g["part"].lower()]
         return [(*whole, *months(int(g["y"]), first, last))]
-    if kind == "half":
-        half = ORDINALS[g["ord"].lower()]
-        return [(*whole, *months(int(g["y"]), 6 * half - 5, 6 * half))]
-    if kind == "quarter":
-        q = int(g["q"]) if g.get("q") else ORDINALS[g["ord"].lower()]
-        return [(*whole, *months(int(g["y"]), 3 * q - 2, 3 * q))]
+    if kind in ("half", "quarter"):
+        return [(*whole, *interval)] if (interval := share_of_year(m, 2 if kind == "half" else 4, anchor)) else []
+    if kind == "month_part":
+        return [(*whole, *month_part(g["part"], int(g["y"]), month_number(g["month"])))]
     if kind == "decade":
-        y = int(g["y"])
-        return [(*whole, date(y, 1, 1), date(y + 9, 12, 31))]
+        # "the '90s" is the 1990s, "the '20s" the 2020s: two digits read from 1930 on.
+        y = int(g["y"]) if g["y"] else full_year(g["yy"], 1930)
+        first, last = DECADE_PARTS[g["part"].lower()] if g["part"] else (0, 9)
+        return [(*whole, date(y + first, 1, 1), date(y + last, 12, 31))]
     if kind == "century":
         # "the 19th century" as readers use it: 1800-1899, like "the 1990s". Without its
         # article the ordinal is an adjective ("21st century warfare"), not a time.
@@ -272,10 +324,23 @@ def normalise(kind: str, m: re.Match[str], anchor: Anchor) -> list[tuple[int, in
         d = date(year, month, day_number(g["day"]))
         return [(*whole, d, d)]
     if kind == "quarter_alone":
-        # "the second quarter": of the year the context gives.
-        q = ORDINALS[g["ord"].lower()]
-        year = year_of(3 * q - 2, anchor)
-        return [] if year is None else [(*whole, *months(year, 3 * q - 2, 3 * q))]
+        # "the second quarter", "in Q3": of the year the context gives, else the latest such
+        # quarter begun by publication (a bare "Q3" in a table header is no date: the rule
+        # wants "in Q3").
+        first, last = share(g, 4)
+        year = year_of(first, anchor)
+        return [] if year is None else [(*whole, *months(year, first, last))]
+    if kind in ("half_alone", "part_alone"):
+        # "the second half of the year", "by the end of the year": the year of the context,
+        # else the year the text speaks in (a speech's "by the end of the year" looks ahead).
+        first, last = share(g, 2) if kind == "half_alone" else PARTS[g["part"].lower()]
+        spoken = anchor.reference.year if anchor.reference else None
+        year = anchor.year if anchor.year is not None else spoken
+        return [] if year is None else [(*whole, *months(year, first, last))]
+    if kind == "month_part_alone":
+        month = month_number(g["month"])
+        year = year_of(month, anchor)
+        return [] if year is None else [(*whole, *month_part(g["part"], year, month))]
     if kind == "month_alone":
         month = month_number(g["month"])
         year = year_of(month, anchor)
@@ -459,14 +524,14 @@ def find_dates(
         (f.start, year) for f in taken
         if (year := f.explicit_year()) is not None and not in_parentheses(text, f.start, bounds)
     ]
-    days = [s for f in taken for s in f.spans if f.kind in DAY_KINDS]
+    dated = [s for f in taken for s in f.spans if f.kind in LEAD_IN_KINDS]
     for found in taken:
         if found.spans:
             continue
         anchor = Anchor(
             year=context_year(found.start, years, bounds, report_year, published),
             published=published,
-            reference=reference_date(text, found.start, bounds, days) or published,
+            reference=reference_date(text, found.start, bounds, dated) or published,
             fiscal_start=fiscal_year_start,
         )
         try:
@@ -513,24 +578,31 @@ def line_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def reference_date(text: str, offset: int, paragraphs: list[tuple[int, int]], days: list[DateSpan]) -> date | None:
+def reference_date(text: str, offset: int, paragraphs: list[tuple[int, int]], dated: list[DateSpan]) -> date | None:
     """The date a relative expression at ``offset`` is spoken from, if its context gives one.
 
     Inside a quotation: the day named in the same paragraph nearest the quotation ("...
     earlier this year," she said on June 5, 2023). Elsewhere, or failing that: the day that
-    opens the paragraph, after at most a dateline's place or "On".
+    opens the paragraph, after at most a dateline's place or "On"; else, for a paragraph
+    quoted after a lead-in that ends in a comma or colon ("In June 2023, the Army
+    reported,"), the last day or month that lead-in names.
     """
-    para = next(((s, e) for s, e in paragraphs if s <= offset < e), None)
-    if para is None:
+    index = next((i for i, (s, e) in enumerate(paragraphs) if s <= offset < e), None)
+    if index is None:
         return None
-    here = [d for d in days if para[0] <= d.start_char < para[1]]
+    para = paragraphs[index]
+    here = [d for d in dated if para[0] <= d.start_char < para[1] and d.kind in DAY_KINDS]
     lead = text[para[0] : offset]
     if lead.count('"') % 2 or lead.count("“") > lead.count("”"):
         if here:
             return min(here, key=lambda d: abs(d.start_char - offset)).start
     prefix = load_rules().paragraph_date_prefix
     opening = [d for d in here if d.start_char <= offset and prefix.match(text[para[0] : d.start_char])]
-    return opening[0].start if opening else None
+    if opening:
+        return opening[0].start
+    lead_start, lead_end = next((p for p in reversed(paragraphs[:index]) if text[p[0] : p[1]].strip()), (0, 0))
+    lead_in = [d for d in dated if lead_start <= d.start_char < lead_end]
+    return lead_in[-1].start if lead_in and text[lead_start:lead_end].rstrip().endswith((",", ":")) else None
 
 
 class DateComponent:
