@@ -22,6 +22,7 @@ def ingested(db_url: str) -> str:
     return db_url
 
 
+@pytest.mark.flows
 def test_sql_shows_claims_with_their_sentence(ingested: str) -> None:
     result = runner.invoke(app, ["sql", "select value, unit, quote from v_claims where value = 36",
                                  "--db", ingested, "--format", "json"])
@@ -32,12 +33,14 @@ def test_sql_shows_claims_with_their_sentence(ingested: str) -> None:
     assert "thirty-six counterterrorism raids" in claim["quote"]
 
 
+@pytest.mark.flows
 def test_sql_writes_csv(ingested: str) -> None:
     result = runner.invoke(app, ["sql", "select doc_id, title from v_documents", "--db", ingested, "--format", "csv"])
 
     assert result.output.splitlines() == ["doc_id,title", "1,ISKP Goes Global: External Operations from Afghanistan"]
 
 
+@pytest.mark.flows
 @pytest.mark.parametrize("statement", [
     "delete from documents",
     "update documents set title = 'x'",

@@ -6,11 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from processes import claimtrail_process
 from sqlalchemy import text
 
 from claimtrail.db import open_database
 from claimtrail.flows.ingest import ingest
+
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

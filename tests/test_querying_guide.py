@@ -190,6 +190,7 @@ def test_every_check_names_a_query_of_the_guide() -> None:
     assert not stale, f"checks for queries no longer in the guide: {stale}; queries now: {sorted(QUERIES)}"
 
 
+@pytest.mark.flows
 @pytest.mark.parametrize("name", list(QUERIES))
 def test_guide_query(guide_db: str, name: str) -> None:
     sql = QUERIES[name]
