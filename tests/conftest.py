@@ -12,7 +12,7 @@ subprocess) is marked ``@pytest.mark.flows``, or its whole module ``pytestmark =
 pytest.mark.flows``. The first such test starts Prefect's test server for the session
 (10-30 s); sessions without one never start it (``pytest -m "not flows"`` is the quick
 suite). An unmarked test that runs a flow fails within seconds: its Prefect API is
-:data:`NO_TEST_SERVER`, a closed port whose address says what is missing, never a
+``processes.NO_TEST_SERVER``, a closed port whose address says what is missing, never a
 temporary server of its own or the developer's real one.
 """
 
@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from processes import NO_TEST_SERVER
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -32,7 +33,6 @@ from claimtrail.db import open_database
 
 PG_URL_ENV = "CLAIMTRAIL_TEST_PG_URL"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-NO_TEST_SERVER = "http://127.0.0.1:9/no-prefect-test-server-mark-the-test-pytest.mark.flows/api"
 os.environ["PREFECT_API_URL"] = NO_TEST_SERVER  # before Prefect reads it; subprocesses inherit it
 
 
@@ -87,15 +87,21 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def samples_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database holding the documents of ``samples/``, stored once per module and backend
-    without a flow (tests/stored.py), for tests that only read it. A module using it must
-    not use ``db_url`` too: on PostgreSQL, that would empty this database."""
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A URL to an empty database, once per module and backend: for a module whose tests
+    only read what a module fixture stored once. Such a module must not use ``db_url`` too:
+    on PostgreSQL, that would empty this database."""
+    return empty_database(request, tmp_path_factory.mktemp("module"))
+
+
+@pytest.fixture(scope="module")
+def samples_url(module_db_url: str) -> str:
+    """The documents of ``samples/`` in :func:`module_db_url`, stored without a flow
+    (tests/stored.py)."""
     from stored import store_files  # spaCy: imported by the sessions that need it
 
-    url = empty_database(request, tmp_path_factory.mktemp("samples"))
-    store_files([SAMPLES], url)
-    return url
+    store_files([SAMPLES], module_db_url)
+    return module_db_url
 
 
 @pytest.fixture

@@ -14,12 +14,13 @@ SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "iskp-goes-glo
 runner = CliRunner()
 
 
-@pytest.fixture
-def ingested(db_url: str) -> str:
-    result = runner.invoke(app, ["ingest", str(SEED), "--db", db_url])
+@pytest.fixture(scope="module")
+def ingested(module_db_url: str) -> str:
+    """The seed brief, ingested once per backend: the sql tests only read (or fail to write)."""
+    result = runner.invoke(app, ["ingest", str(SEED), "--db", module_db_url])
     assert result.exit_code == 0, result.output
     assert "new" in result.output and "claims" in result.output
-    return db_url
+    return module_db_url
 
 
 @pytest.mark.flows
