@@ -14,13 +14,20 @@ from typing import TypeVar
 import pytest
 
 T = TypeVar("T")
+# The Prefect API of tests that are not marked ``flows`` (conftest): a closed port, whose
+# address says what is missing in the error of whatever tries to reach it.
+NO_TEST_SERVER = "http://127.0.0.1:9/no-prefect-test-server-mark-the-test-pytest.mark.flows/api"
 
 
 def harness_api_url() -> str:
-    """The Prefect test server of this session (see conftest.prefect_harness)."""
+    """The Prefect test server of this session (see conftest.prefect_harness); fails the
+    test at once when there is none, rather than after a process has started."""
     from prefect.settings import get_current_settings
 
-    return str(get_current_settings().api.url)
+    url = str(get_current_settings().api.url)
+    if url == NO_TEST_SERVER:
+        pytest.fail("this test runs Prefect flows: mark it @pytest.mark.flows (see tests/conftest.py)")
+    return url
 
 
 def claimtrail_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

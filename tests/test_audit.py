@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from claimtrail.cli import app
 from claimtrail.db import open_database
 from claimtrail.db.audit import coverage, sample_claims
 from claimtrail.flows.ingest import ingest
 from typer.testing import CliRunner
+
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

@@ -230,6 +230,7 @@ def test_the_corpus_files_are_all_listed() -> None:
         assert {p.name for p in (CORPUS / folder).iterdir() if p.name != "MANIFEST.tsv"} == set(expected)
 
 
+@pytest.mark.flows
 def test_every_file_ends_ok_or_failed_and_nothing_stored_is_touched(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     ingest([str(SAMPLE_PDF)], url)
@@ -264,6 +265,7 @@ def test_every_file_ends_ok_or_failed_and_nothing_stored_is_touched(tmp_path: Pa
     assert counts(url, SEED)["claims"] > 20
 
 
+@pytest.mark.flows
 def test_a_document_that_hangs_is_stopped_and_the_run_goes_on(tmp_path: Path) -> None:
     slow = tmp_path / "slow.pdf"
     slow.write_bytes(operator_flood_pdf(5_000_000))  # about 35 s of pdfminer, far more on a slow machine
@@ -279,6 +281,7 @@ def test_a_document_that_hangs_is_stopped_and_the_run_goes_on(tmp_path: Path) ->
     assert rows(url, "select error from v_documents where status = 'failed'") == [{"error": "timed out after 2 s"}]
 
 
+@pytest.mark.flows
 def test_files_over_the_size_cap_are_not_read(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     size = SAMPLE_PDF.stat().st_size

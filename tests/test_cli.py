@@ -14,14 +14,16 @@ SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "iskp-goes-glo
 runner = CliRunner()
 
 
-@pytest.fixture
-def ingested(db_url: str) -> str:
-    result = runner.invoke(app, ["ingest", str(SEED), "--db", db_url])
+@pytest.fixture(scope="module")
+def ingested(module_db_url: str) -> str:
+    """The seed brief, ingested once per backend: the sql tests only read (or fail to write)."""
+    result = runner.invoke(app, ["ingest", str(SEED), "--db", module_db_url])
     assert result.exit_code == 0, result.output
     assert "new" in result.output and "claims" in result.output
-    return db_url
+    return module_db_url
 
 
+@pytest.mark.flows
 def test_sql_shows_claims_with_their_sentence(ingested: str) -> None:
     result = runner.invoke(app, ["sql", "select value, unit, quote from v_claims where value = 36",
                                  "--db", ingested, "--format", "json"])
@@ -32,12 +34,14 @@ def test_sql_shows_claims_with_their_sentence(ingested: str) -> None:
     assert "thirty-six counterterrorism raids" in claim["quote"]
 
 
+@pytest.mark.flows
 def test_sql_writes_csv(ingested: str) -> None:
     result = runner.invoke(app, ["sql", "select doc_id, title from v_documents", "--db", ingested, "--format", "csv"])
 
     assert result.output.splitlines() == ["doc_id,title", "1,ISKP Goes Global: External Operations from Afghanistan"]
 
 
+@pytest.mark.flows
 @pytest.mark.parametrize("statement", [
     "delete from documents",
     "update documents set title = 'x'",

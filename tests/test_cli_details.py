@@ -132,6 +132,7 @@ def _config(tmp_path: Path, *folders: Path) -> Path:
     return config
 
 
+@pytest.mark.flows
 def test_run_exits_3_when_every_source_failed(tmp_path: Path) -> None:
     config = _config(tmp_path, tmp_path / "gone", tmp_path / "also-gone")
 
@@ -141,6 +142,7 @@ def test_run_exits_3_when_every_source_failed(tmp_path: Path) -> None:
     assert "every source failed: gone, also-gone" in result.output
 
 
+@pytest.mark.flows
 def test_run_with_strict_exits_3_when_anything_failed(tmp_path: Path) -> None:
     good, mixed = tmp_path / "good", tmp_path / "mixed"
     good.mkdir()
@@ -158,6 +160,7 @@ def test_run_with_strict_exits_3_when_anything_failed(tmp_path: Path) -> None:
     assert "--strict: 1 failed" in strict.output
 
 
+@pytest.mark.flows
 def test_ingest_summary_says_how_long_it_took(tmp_path: Path) -> None:
     (tmp_path / "brief.txt").write_text(BRIEF)
 

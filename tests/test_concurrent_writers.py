@@ -6,11 +6,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from processes import claimtrail_process
 from sqlalchemy import text
+from stored import store_files
 
 from claimtrail.db import open_database
-from claimtrail.flows.ingest import ingest
+
+pytestmark = pytest.mark.flows  # the ingest processes run on the session's Prefect server
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -30,8 +33,7 @@ def test_two_ingest_processes_at_once_store_each_document_once(tmp_path: Path, d
     assert [p.returncode for p in processes] == [0, 0], outputs
     concurrent = contents(db_url)
     sequential_url = f"sqlite:///{tmp_path / 'sequential.db'}"
-    for folder in folders:  # the same two ingests, one after the other
-        ingest([str(folder)], sequential_url)
+    store_files(folders, sequential_url)  # the same documents, one after the other
     samples = len([p for p in folders[0].rglob("*") if p.is_file()]) - 1
 
     assert len(concurrent) == samples + 2  # the shared samples once each, plus alpha.txt and beta.txt

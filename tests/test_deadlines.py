@@ -69,6 +69,7 @@ def test_retries_stop_when_the_address_has_used_its_time(trickle: str) -> None:
     assert time.monotonic() - started < 6  # not 11 attempts of 1.5 s
 
 
+@pytest.mark.flows
 def test_one_stuck_source_does_not_hold_the_run(site: Site, trickle: str, tmp_path: Path) -> None:
     site.add("/good.html", SHORT_BRIEF)
     url = f"sqlite:///{tmp_path / 'claimtrail.db'}"

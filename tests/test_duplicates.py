@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from http_fixture import SAMPLES, Site, site_fixture  # noqa: F401 - the fixture
 from sqlalchemy import create_engine, text
 
@@ -27,6 +28,7 @@ def rows(url: str, sql: str) -> list[tuple]:
     return found
 
 
+@pytest.mark.flows
 def test_the_same_file_under_two_names_is_one_document_with_two_locations(tmp_path: Path, db_url: str) -> None:
     shutil.copy(BRIEF, tmp_path / "finance.txt")
     shutil.copy(BRIEF, tmp_path / "finance (1).txt")
@@ -39,6 +41,7 @@ def test_the_same_file_under_two_names_is_one_document_with_two_locations(tmp_pa
         str(tmp_path / "finance (1).txt"), str(tmp_path / "finance.txt")]
 
 
+@pytest.mark.flows
 def test_the_same_page_at_two_addresses_is_one_document(site: Site, db_url: str) -> None:
     site.add("/mirror/finance.txt", site.routes["/briefs/finance.txt"].body, content_type="text/plain")
     urls = (site.url("/briefs/finance.txt"), site.url("/mirror/finance.txt"))
@@ -51,6 +54,7 @@ def test_the_same_page_at_two_addresses_is_one_document(site: Site, db_url: str)
     assert sorted(uri for (uri,) in rows(db_url, "select uri from v_locations")) == sorted(urls)
 
 
+@pytest.mark.flows
 def test_a_report_revised_in_place_is_linked_to_its_earlier_version(tmp_path: Path, db_url: str) -> None:
     report = tmp_path / "report.txt"
     original = BRIEF.read_text(encoding="utf-8")

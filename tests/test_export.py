@@ -15,16 +15,14 @@ from typer.testing import CliRunner
 
 from claimtrail.cli import app
 from claimtrail.export import deep_link
-from claimtrail.flows.ingest import ingest
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 runner = CliRunner()
 
 
-@pytest.fixture
-def claims(db_url: str) -> int:
-    ingest([str(SAMPLES)], db_url)
-    engine = create_engine(db_url)
+@pytest.fixture(scope="module")
+def claims(samples_url: str) -> int:
+    """How many claims the samples hold (stored once per backend: exports never write)."""
+    engine = create_engine(samples_url)
     with engine.connect() as conn:
         count = conn.execute(text("select count(*) from v_claims")).scalar()
     engine.dispose()
@@ -37,8 +35,8 @@ def export(db_url: str, *args: str) -> str:
     return result.output
 
 
-def test_csv_has_every_claim_with_a_link_to_its_quote(db_url: str, claims: int) -> None:
-    rows = list(csv.DictReader(io.StringIO(export(db_url))))
+def test_csv_has_every_claim_with_a_link_to_its_quote(samples_url: str, claims: int) -> None:
+    rows = list(csv.DictReader(io.StringIO(export(samples_url))))
 
     assert len(rows) == claims > 0
     for row in rows:
@@ -51,11 +49,11 @@ def test_csv_has_every_claim_with_a_link_to_its_quote(db_url: str, claims: int) 
             assert row["quote"].startswith(start) or " ".join(row["quote"].split()).startswith(start)
 
 
-def test_jsonl_and_parquet_carry_the_same_claims(db_url: str, claims: int, tmp_path: Path) -> None:
+def test_jsonl_and_parquet_carry_the_same_claims(samples_url: str, claims: int, tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    lines = [json.loads(line) for line in export(db_url, "--format", "jsonl").splitlines()]
-    written = export(db_url, "--format", "parquet", "--output", str(tmp_path / "claims.parquet"))
+    lines = [json.loads(line) for line in export(samples_url, "--format", "jsonl").splitlines()]
+    written = export(samples_url, "--format", "parquet", "--output", str(tmp_path / "claims.parquet"))
     table = pq.read_table(tmp_path / "claims.parquet")
 
     assert len(lines) == claims and f"wrote {claims} claims" in written
@@ -65,8 +63,8 @@ def test_jsonl_and_parquet_carry_the_same_claims(db_url: str, claims: int, tmp_p
     assert {"doc_uri", "source_url", "start_char", "end_char", "page", "link"} <= set(table.column_names)
 
 
-def test_acled_shape(db_url: str, claims: int) -> None:
-    rows = list(csv.DictReader(io.StringIO(export(db_url, "--format", "acled"))))
+def test_acled_shape(samples_url: str, claims: int) -> None:
+    rows = list(csv.DictReader(io.StringIO(export(samples_url, "--format", "acled"))))
 
     assert len(rows) == claims
     assert list(rows[0]) == ["event_date", "year", "country", "iso", "iso3", "actor1", "actor2", "fatalities",
@@ -79,10 +77,10 @@ def test_acled_shape(db_url: str, claims: int) -> None:
     assert germany and all(r["iso"] == "276" and r["country"] == "Germany" for r in germany)
 
 
-def test_parquet_needs_a_file_and_formats_are_checked(db_url: str) -> None:
-    assert "give --output" in runner.invoke(app, ["export", "--db", db_url, "--format", "parquet"]).output
+def test_parquet_needs_a_file_and_formats_are_checked(samples_url: str) -> None:
+    assert "give --output" in runner.invoke(app, ["export", "--db", samples_url, "--format", "parquet"]).output
     assert "use one of csv, jsonl, parquet, acled" in runner.invoke(
-        app, ["export", "--db", db_url, "--format", "xlsx"]).output
+        app, ["export", "--db", samples_url, "--format", "xlsx"]).output
 
 
 def test_deep_links() -> None:

@@ -39,6 +39,7 @@ def test_a_name_that_is_not_utf8_has_a_lossless_readable_address(tmp_path: Path)
     assert document_uri(str(tmp_path / "rapport-été.txt")) == str(tmp_path / "rapport-été.txt")  # valid text stays a path
 
 
+@pytest.mark.flows
 def test_every_entry_of_a_hostile_folder_gets_a_row(tmp_path: Path, db_url: str) -> None:
     folder = hostile_folder(tmp_path / "inbox")
     summary = ingest([str(folder)], db_url)

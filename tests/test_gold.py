@@ -13,6 +13,8 @@ import pytest
 
 from claimtrail.evaluation import KINDS, Score, evaluate_gold_files
 
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_GOLD = ROOT.parent / "shared" / "gold" / "iskp-goes-global.json"
 OUR_GOLD = sorted((ROOT / "tests" / "gold").glob("*.json"))

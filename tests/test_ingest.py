@@ -10,6 +10,8 @@ import pytest
 from claimtrail.db import query_readonly
 from claimtrail.flows.ingest import ingest
 
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "samples"

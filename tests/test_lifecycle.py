@@ -94,6 +94,7 @@ def test_sigterm_stops_ingest_cleanly_and_records_the_run_as_interrupted(tmp_pat
     assert 1 <= run.count("new") < 40
 
 
+@pytest.mark.flows
 def test_after_sigkill_no_process_survives_and_the_next_run_marks_the_dead_one(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'claimtrail.db'}"
     folder = a_folder_of_briefs(tmp_path / "briefs", 40)
@@ -113,6 +114,7 @@ def test_after_sigkill_no_process_survives_and_the_next_run_marks_the_dead_one(t
     assert second.status == "finished" and second.count("new") + second.count("unchanged") == 40
 
 
+@pytest.mark.flows
 @pytest.mark.parametrize("seed", [3])
 def test_a_kill_at_a_random_moment_then_a_rerun_equals_a_clean_run(tmp_path: Path, seed: int) -> None:
     """SIGKILL at a random point of an ingest; running it again gives exactly the database

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from claimtrail.db import query_readonly
 from claimtrail.extractors.convert import convert, split_authors
 from claimtrail.files import discover_files
@@ -186,6 +188,7 @@ def test_a_broken_sidecar_is_ignored_and_sidecars_are_not_documents(tmp_path: Pa
     assert [Path(p).name for p in discover_files([str(tmp_path)])] == ["a.txt"]
 
 
+@pytest.mark.flows
 def test_ingest_applies_a_dropped_folders_manifest(tmp_path: Path) -> None:
     from claimtrail.flows.ingest import ingest
 

@@ -108,6 +108,7 @@ def test_a_database_from_a_newer_claimtrail_is_refused(db_url: str) -> None:
     assert runner.invoke(app, ["db", "upgrade", "--db", db_url]).exit_code == 1
 
 
+@pytest.mark.flows
 def test_a_new_database_is_created_at_the_current_schema(db_url: str) -> None:
     result = runner.invoke(app, ["db", "upgrade", "--db", db_url])
 

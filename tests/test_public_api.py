@@ -90,6 +90,7 @@ def test_load_pipeline_is_the_spacy_language_with_the_rule_components() -> None:
     assert {"claimtrail_places", "claimtrail_counts", "claimtrail_claims"} <= set(nlp.pipe_names)
 
 
+@pytest.mark.flows
 def test_ingest_from_a_script_returns_the_summary(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'claims.db'}"
     (tmp_path / "brief.txt").write_text("Police in Kenya arrested 14 suspects in March 2024.\n")

@@ -32,24 +32,14 @@ def test_the_guide_has_enough_queries() -> None:
     assert len(QUERIES) >= 8, f"the querying guide has only {len(QUERIES)} sql blocks"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def guide_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def guide_db(module_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One database per backend for the whole module, holding the samples and one failure."""
-    folder = tmp_path_factory.mktemp("guide")
-    empty = folder / "empty.txt"
+    empty = tmp_path_factory.mktemp("guide") / "empty.txt"
     empty.write_bytes(b"")
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder / 'claimtrail.db'}"
-    else:
-        # The session's PostgreSQL database, emptied as the function-scoped db_url fixture does.
-        url, owner = request.getfixturevalue("pg_database")
-        with owner.connect() as conn:
-            conn.exec_driver_sql("SET lock_timeout = '10s'")
-            conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-    summary = ingest([str(SAMPLES), str(empty)], url)
+    summary = ingest([str(SAMPLES), str(empty)], module_db_url)
     assert summary.count("new") >= 3 and summary.count("failed") == 1, summary
-    yield url
+    yield module_db_url
 
 
 def run(url: str, sql: str) -> tuple[list[str], Rows]:
@@ -171,6 +161,7 @@ def test_every_check_names_a_query_of_the_guide() -> None:
     assert not stale, f"checks for queries no longer in the guide: {stale}; queries now: {sorted(QUERIES)}"
 
 
+@pytest.mark.flows
 @pytest.mark.parametrize("name", list(QUERIES))
 def test_guide_query(guide_db: str, name: str) -> None:
     sql = QUERIES[name]

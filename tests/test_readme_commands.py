@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from claimtrail.cli import app
 
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SHOWN = [shlex.split(line) for line in re.findall(r"^\$ claimtrail (.+)$", README, re.M)]

@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from claimtrail.db import query_readonly
 from claimtrail.flows.ingest import ingest
 
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
@@ -13,6 +14,8 @@ from claimtrail.cli import app
 from claimtrail.extractors.pipeline import pipeline_version
 from claimtrail.flows.ingest import ingest
 from claimtrail.flows.reprocess import reprocess
+
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

@@ -39,6 +39,8 @@ from claimtrail.config import (
 )
 from claimtrail.fetch import FetchSettings
 
+pytestmark = pytest.mark.flows  # every test here runs Prefect flows
+
 FAST = RunOptions(FetchSettings(connect_timeout=2, read_timeout=0.5, total_timeout=10, retries=1, backoff=0.05,
                                 delay=0.0, per_host=4), concurrency=3)
 PLOTS_CANONICAL = "https://example.org/analysis/iskp-european-plots-networks-arrests-gaps"

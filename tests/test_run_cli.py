@@ -41,6 +41,7 @@ def test_run_refuses_a_bad_configuration(tmp_path: Path) -> None:
     assert "source[1].urll: unknown key" in result.output
 
 
+@pytest.mark.flows
 def test_run_then_runs(site: Site, tmp_path: Path, db_url: str) -> None:
     # Real politeness defaults (1 s between requests to a host, 2 retries): one page, one 404.
     config = tmp_path / "claimtrail.toml"
@@ -62,6 +63,7 @@ def test_run_then_runs(site: Site, tmp_path: Path, db_url: str) -> None:
     assert cells[:2] == ["1", "run"] and cells[-4:] == ["1", "0", "0", "1"]
 
 
+@pytest.mark.flows
 def test_ingest_takes_addresses_and_files(site: Site, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'i.db'}"
 

@@ -13,15 +13,12 @@ from typer.testing import CliRunner
 from claimtrail.cli import app
 from claimtrail.db import DatabaseError, open_database
 from claimtrail.db.search import fts5_query, search, since_day
-from claimtrail.flows.ingest import ingest
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
-@pytest.fixture
-def samples_db(db_url: str) -> Iterator[Engine]:
-    ingest([str(SAMPLES)], db_url)
-    engine = open_database(db_url)
+@pytest.fixture(scope="module")
+def samples_db(samples_url: str) -> Iterator[Engine]:
+    """The samples, stored once per backend: searching never writes."""
+    engine = open_database(samples_url)
     yield engine
     engine.dispose()
 
@@ -81,10 +78,10 @@ def test_since_keeps_passages_dated_on_or_after(samples_db: Engine) -> None:
             assert (published or "") >= "2024-07-01" or any(n.split("/")[1] >= "2024-07-01" for n in ends), hit.text
 
 
-def test_the_search_command(samples_db: Engine, db_url: str) -> None:
-    found = CliRunner().invoke(app, ["search", '"Cologne Cathedral"', "--db", db_url, "--format", "csv"])
-    nothing = CliRunner().invoke(app, ["search", "--db", db_url, "--", "-everything"])
-    bad_since = CliRunner().invoke(app, ["search", "plots", "--since", "last year", "--db", db_url])
+def test_the_search_command(samples_url: str) -> None:
+    found = CliRunner().invoke(app, ["search", '"Cologne Cathedral"', "--db", samples_url, "--format", "csv"])
+    nothing = CliRunner().invoke(app, ["search", "--db", samples_url, "--", "-everything"])
+    bad_since = CliRunner().invoke(app, ["search", "plots", "--since", "last year", "--db", samples_url])
 
     assert found.exit_code == 0, found.output
     assert found.output.splitlines()[0].startswith("doc_id,doc_uri,source_url,title,page,start_char,end_char,text")

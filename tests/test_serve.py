@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 from http_fixture import SAMPLES, Site, site_fixture  # noqa: F401 - the fixture
 from processes import claimtrail_process, harness_api_url, terminate, wait_until
 from sqlalchemy import text
@@ -41,6 +42,7 @@ def read_deployment(api_url: str | None = None):  # noqa: ANN201 - a Prefect Dep
             return None
 
 
+@pytest.mark.flows
 def test_serve_schedules_the_nightly_run_runs_it_and_watches_the_folder(
         site: Site, tmp_path: Path, db_url: str) -> None:
     from prefect.client.orchestration import get_client
@@ -115,6 +117,7 @@ def test_serve_without_a_prefect_server_runs_its_own(tmp_path: Path) -> None:
         pass  # stopped with serve
 
 
+@pytest.mark.flows
 def test_deploy_registers_the_nightly_run_for_a_work_pool(tmp_path: Path, monkeypatch) -> None:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate

@@ -153,6 +153,7 @@ def test_polling_waits_for_the_size_to_settle(watching) -> None:
 # --------------------------------------------------------------------------- the command
 
 
+@pytest.mark.flows
 def test_watch_ingests_dropped_files_until_stopped(tmp_path: Path, db_url: str) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
