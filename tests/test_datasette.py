@@ -25,6 +25,8 @@ from claimtrail.flows.ingest import ingest
 from claimtrail.guide import guide_queries
 from processes import wait_until
 
+pytestmark = pytest.mark.flows  # these tests ingest through the flow
+
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 BIN = Path(sys.executable).parent
 

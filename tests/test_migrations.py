@@ -44,6 +44,7 @@ def database_at_first_revision(url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.flows
 def test_an_old_database_is_refused_then_upgraded_without_losing_rows(db_url: str) -> None:
     database_at_first_revision(db_url)
 

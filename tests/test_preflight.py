@@ -9,18 +9,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from claimtrail.db.fetchstate import FetchState, save_fetch_state
+from claimtrail.db.models import LocationRow
+from claimtrail.db.runs import recent_runs
+from claimtrail.extractors.convert import convert
+from claimtrail.schema import Extraction, RawDocument
 from http_fixture import Site, site_fixture  # noqa: F401 - the fixture
 from sqlalchemy import select
 
 from claimtrail import db, preflight
 from claimtrail.config import Config, UrlsSource
-from claimtrail.db.fetchstate import FetchState, save_fetch_state
-from claimtrail.db.models import LocationRow
-from claimtrail.db.runs import recent_runs
-from claimtrail.extractors.convert import convert
 from claimtrail.fetch import Fetcher, FetchSettings
 from claimtrail.runoptions import RunOptions
-from claimtrail.schema import Extraction, RawDocument
+
+pytestmark = pytest.mark.flows  # these tests ingest through the flow
 
 BRIEF = "The ministry reported 12 arrests in Kenya in March 2024.\n"
 

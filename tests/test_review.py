@@ -24,6 +24,8 @@ from claimtrail.flows.run import run
 from claimtrail.pages import KINDS, document_page, safe_link
 from claimtrail.report import Since, parse_since, read_period
 
+pytestmark = pytest.mark.flows  # these tests ingest through the flow
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HOSTILE = ("<script>document.title='pwned'</script>", "<img src=x onerror=\"document.title='pwned'\">",
            "<a href=\"javascript:document.title='pwned'\">a link</a>")
