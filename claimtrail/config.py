@@ -141,24 +141,30 @@ def load_config(path: str | os.PathLike[str] | None = None, db: str | None = Non
     """Read and validate the configuration; ``db`` (``--db``), then ``$CLAIMTRAIL_DB``,
     override its ``database``."""
     file = config_path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except RecursionError:  # tomllib descends once per nested array or inline table
-        raise ConfigError(f"{file}: {_too_deep(text)}: nested more than {MAX_DEPTH} levels deep") from None
-    except FileNotFoundError:
-        hint = " (claimtrail init writes an example)" if path is None and not os.environ.get(CONFIG_ENV) else ""
-        raise ConfigError(f"{file}: no such configuration file{hint}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    hint = " (claimtrail init writes an example)" if path is None and not os.environ.get(CONFIG_ENV) else ""
+    data = _read_toml(file, hint)
     try:
         config = parse_config(data, base=file.absolute().parent)
     except ConfigError as exc:
         raise ConfigError(f"{file}: {exc}") from None
     override = db or os.environ.get(DB_ENV)
     return replace(config, database=override or config.database, path=file.absolute())
+
+
+def _read_toml(file: Path, missing_hint: str = "") -> dict[str, Any]:
+    """The configuration file's TOML, or a one-line :class:`ConfigError` naming the file and
+    what is wrong with it (missing, unreadable, not TOML, nested too deep)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+        return tomllib.loads(text)
+    except RecursionError:  # tomllib descends once per nested array or inline table
+        raise ConfigError(f"{file}: {_too_deep(text)}: nested more than {MAX_DEPTH} levels deep") from None
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such configuration file{missing_hint}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
 
 
 def extract_with(config: Config) -> None:
@@ -177,10 +183,7 @@ def extract_settings(path: str | os.PathLike[str] | None = None) -> ExtractSetti
     file = config_path(path)
     settings = ExtractSettings()
     if path is not None or os.environ.get(CONFIG_ENV) or file.is_file():
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
-            raise ConfigError(f"{file}: cannot read: {exc}") from None
+        data = _read_toml(file)
         try:
             settings = _extract(data.get("extract", {}), file.absolute().parent)
         except ConfigError as exc:
